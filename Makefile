@@ -1,0 +1,51 @@
+# Developer entry points. `make test` runs exactly what CI runs (bash .ci/run).
+#   make run                 serve the dashboard at http://localhost:8501
+#   make test [ARGS="-m 'not browser'"]   lint + all tests (installs chromium + dev deps)
+#   make bench | lint | clean
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+ARGS   ?=
+
+.PHONY: venv dev run test bench lint format clean
+
+# --- environments (stamp files re-install when the requirements change) -----------
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-runtime: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed-runtime
+	$(BIN)/python -m pip install -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed-runtime    ## runtime deps only
+
+dev: $(VENV)/.installed-dev         ## runtime + test/lint/bench tools
+
+# --- tasks ---------------------------------------------------------------------------
+run: venv
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+test:                               ## same command path as CI; ARGS go to pytest
+	bash .ci/run $(ARGS)
+
+bench: dev
+	$(BIN)/python -m benchmarks
+
+lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:                              ## caches and CI outputs; keeps .venv
+	rm -rf .ci-artifacts .pytest_cache .ruff_cache .hypothesis test-results
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

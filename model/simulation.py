@@ -1,0 +1,112 @@
+"""Scenarios in, results out: levers -> shocks -> equilibrium -> metrics.
+
+This is the model's main entry point for the dashboard and the command line.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from model import equilibrium, metrics, policy
+from model.data import Baseline, load_baseline
+
+
+class ConvergenceError(RuntimeError):
+    """The solver did not reach the tolerance: there is no result to report."""
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """A solved batch of scenarios.
+
+    Element ``b`` of every array belongs to ``levers[b]``. Elements that did not
+    converge hold NaN; :meth:`require_converged` turns that into an error.
+    """
+
+    baseline: Baseline
+    levers: tuple[dict[str, policy.LeverValue], ...]
+    shocks: policy.Shocks
+    equilibrium: equilibrium.Equilibrium
+    metrics: metrics.Metrics
+    seconds: float  # wall-clock time of shocks + solve + metrics [s]
+
+    def require_converged(self) -> Simulation:
+        """Return self, or raise ConvergenceError naming the failed scenarios."""
+        failed = np.flatnonzero(~self.equilibrium.converged)
+        if failed.size:
+            b = int(failed[0])
+            raise ConvergenceError(
+                f"{failed.size} of {len(self.levers)} scenario(s) did not converge "
+                f"(first: #{b}, residual {self.equilibrium.max_residual[b]:.2e} after "
+                f"{self.equilibrium.iterations[b]} iterations); no results reported"
+            )
+        return self
+
+    def solver_info(self, b: int = 0) -> dict[str, object]:
+        """Iterations, max residual, converged flag and seconds, JSON-ready."""
+        eq = self.equilibrium
+        return {
+            "iterations": int(eq.iterations[b]),
+            "max_residual": float(eq.max_residual[b]),
+            "converged": bool(eq.converged[b]),
+            "seconds": self.seconds,
+        }
+
+
+def simulate_batch(
+    scenarios: Sequence[Mapping[str, object]], baseline: Baseline | None = None
+) -> Simulation:
+    """Solve many scenarios (lever mappings, defaults filled in) in one batch.
+
+    Raises ``ValueError`` for unknown levers or values out of range. Scenarios that
+    fail to converge are flagged in ``equilibrium.converged``, not raised.
+    """
+    baseline = baseline or load_baseline()
+    start = time.perf_counter()
+    checked = tuple(policy.validate_levers(s) for s in scenarios)
+    stacked = policy.stack_levers(checked)
+    shocks = policy.build_shocks(
+        stacked,
+        baseline.regions,
+        baseline.sectors,
+        {
+            "central": baseline.theta,
+            "low": baseline.theta_low,
+            "high": baseline.theta_high,
+        },
+    )
+    solved = equilibrium.solve(
+        baseline.flows_usd_bn,
+        shocks.theta,
+        shocks.tau_hat,
+        shocks.q_hat,
+        region_names=baseline.regions,
+        sector_names=baseline.sectors,
+    )
+    measured = metrics.compute_metrics(
+        baseline.flows_usd_bn,
+        solved,
+        shocks.tau_hat,
+        shocks.coalition_weight,
+        baseline.regions,
+        baseline.sectors,
+    )
+    return Simulation(
+        baseline=baseline,
+        levers=checked,
+        shocks=shocks,
+        equilibrium=solved,
+        metrics=measured,
+        seconds=time.perf_counter() - start,
+    )
+
+
+def simulate(
+    levers: Mapping[str, object] | None = None, baseline: Baseline | None = None
+) -> Simulation:
+    """Solve one scenario; raises ConvergenceError if it does not converge."""
+    return simulate_batch([levers or {}], baseline).require_converged()

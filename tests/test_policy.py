@@ -1,0 +1,178 @@
+"""Policy levers: the lever table, validation, levers -> shocks, monotone responses."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from model import names, policy
+from model.data import load_baseline
+from model.simulation import simulate, simulate_batch
+
+USA, CHN, NLD, JPN, ROW = (
+    names.REGIONS.index(r) for r in ("USA", "CHN", "NLD", "JPN", "ROW")
+)
+AI, SME, REST = (names.SECTORS.index(s) for s in ("ai_chips", "sme", "rest"))
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_baseline()
+
+
+def shocks(base, **levers) -> policy.Shocks:
+    checked = policy.validate_levers(levers)
+    return policy.build_shocks(
+        policy.stack_levers([checked]),
+        base.regions,
+        base.sectors,
+        {"central": base.theta, "low": base.theta_low, "high": base.theta_high},
+    )
+
+
+def test_lever_table_is_complete_and_consistent():
+    assert len({lever.name for lever in policy.LEVERS}) == len(policy.LEVERS)
+    for sector in names.TECH_SECTORS:
+        assert f"scope_{sector}" in policy.LEVERS_BY_NAME
+    for ally in names.ALLIES:
+        assert f"participation_{ally.lower()}" in policy.LEVERS_BY_NAME
+    for lever in policy.LEVERS:
+        assert lever.group in policy.GROUPS
+        assert lever.label and lever.unit and lever.meaning.endswith(".")
+        assert lever.validate(lever.default) == lever.default
+        if lever.kind == "number":
+            assert lever.minimum <= lever.default <= lever.maximum and lever.step > 0
+
+
+@pytest.mark.parametrize(
+    ("levers", "message"),
+    [
+        ({"fence": 10}, "unknown lever 'fence'"),
+        ({"fence_pct": 501}, r"fence_pct = 501 is outside its range \[0, 500\]"),
+        ({"scope_sme": -0.1}, r"scope_sme = -0.1 is outside its range \[0, 1\]"),
+        ({"scope_sme": float("nan")}, "scope_sme = nan is outside"),
+        ({"evasion": "high"}, "evasion must be a number, got 'high'"),
+        ({"prohibitive": 1}, "prohibitive must be true or false"),
+        ({"elasticities": "medium"}, "elasticities must be one of central, low"),
+    ],
+)
+def test_bad_levers_are_rejected_with_a_clear_message(levers, message):
+    with pytest.raises(ValueError, match=message):
+        policy.validate_levers(levers)
+
+
+def test_defaults_are_no_policy_at_all(base):
+    s = shocks(base)
+    assert np.array_equal(s.tau_hat, np.ones((1, 8, 8, 7)))
+    assert np.array_equal(s.q_hat, np.ones((1, 8, 7)))
+    result = simulate({}, base)
+    assert np.array_equal(result.equilibrium.flows[0], base.flows_usd_bn)
+
+
+def test_covered_share_follows_the_design_formula(base):
+    s = shocks(
+        base,
+        scope_sme=0.4,
+        evasion=0.25,
+        participation_nld=0.6,
+        fdpr_reach=0.5,
+        fence_pct=80,
+    )
+    c = s.covered_share[0]
+    assert c[USA, SME] == pytest.approx(0.4 * 0.75)
+    assert c[NLD, SME] == pytest.approx(0.4 * 0.75 * (0.6 + 0.4 * 0.5))
+    assert c[ROW, SME] == pytest.approx(0.4 * 0.75 * 0.5)
+    assert c[CHN, SME] == 0 and c[USA, REST] == 0 and c[USA, AI] == 0
+    theta = base.theta[SME]
+    expected = ((1 - c[NLD, SME]) + c[NLD, SME] * 1.8**-theta) ** (-1 / theta)
+    assert s.tau_hat[0, NLD, CHN, SME] == pytest.approx(expected, rel=1e-14)
+    assert s.tau_hat[0, NLD, JPN, SME] == 1.0  # only sales into China are fenced
+
+
+def test_full_coverage_is_the_fence_itself_and_prohibition_is_infinite(base):
+    full = shocks(base, scope_ai_chips=1.0, fence_pct=150)
+    assert full.tau_hat[0, USA, CHN, AI] == pytest.approx(2.5, rel=1e-14)
+    denied = shocks(base, scope_ai_chips=1.0, prohibitive=True)
+    assert denied.tau_hat[0, USA, CHN, AI] == np.inf
+    partial = shocks(base, scope_ai_chips=0.75, prohibitive=True)
+    theta = base.theta[AI]
+    assert partial.tau_hat[0, USA, CHN, AI] == pytest.approx(0.25 ** (-1 / theta))
+
+
+def test_trade_war_friendshoring_belt_and_road_and_capacity(base):
+    s = shocks(
+        base,
+        us_tariff_pct=25,
+        china_retaliation_pct=20,
+        friendshoring_pct=10,
+        participation_jpn=0.5,
+        belt_road_pct=5,
+        chips_act_capacity_pct=12,
+        china_rd_push_pct=3,
+    )
+    tau, q = s.tau_hat[0], s.q_hat[0]
+    assert_allclose(tau[CHN, USA], 1.25)
+    assert_allclose(tau[USA, CHN], 1.20)
+    assert_allclose(tau[USA, JPN, :6], 1 - 0.10 * 0.5)
+    assert_allclose(tau[USA, JPN, REST], 1.0)
+    assert_allclose(tau[USA, NLD, :6], 1.0)  # NLD does not participate
+    assert_allclose(tau[CHN, ROW], 0.95)
+    assert_allclose(tau[ROW, CHN], 0.95)
+    assert_allclose(q[USA, [AI, SME, names.SECTORS.index("chips")]], 1.12)
+    assert_allclose(q[USA, REST], 1.0)
+    assert_allclose(q[CHN, :6], 1.03)
+    assert_allclose(q[CHN, REST], 1.0)
+
+
+def test_elasticity_sets(base):
+    assert_allclose(shocks(base, elasticities="low").theta[0], base.theta_low)
+    assert_allclose(shocks(base, elasticities="high").theta[0], base.theta_high)
+    assert_allclose(shocks(base, elasticities="short_run").theta[0], 0.76)
+
+
+FULL_FENCE = {
+    "scope_ai_chips": 1.0,
+    "scope_sme": 0.4,
+    "scope_chips": 0.1,
+    **{f"participation_{a.lower()}": 1.0 for a in names.ALLIES},
+}
+
+
+def china_tech_price(base, scenarios) -> np.ndarray:
+    sim = simulate_batch(scenarios, base).require_converged()
+    return sim.metrics.values["china_tech_price_change_pct"].change
+
+
+def test_higher_fence_never_lowers_china_access_cost(base):
+    fences = np.linspace(0, 500, 11)
+    prices = china_tech_price(base, [FULL_FENCE | {"fence_pct": f} for f in fences])
+    assert np.all(np.diff(prices) > 0)
+    denied = china_tech_price(base, [FULL_FENCE | {"prohibitive": True}])
+    assert denied[0] > prices[-1]
+
+
+def test_wider_yard_never_lowers_china_access_cost(base):
+    yards = np.linspace(0, 1, 6)
+    scenarios = [
+        {f"scope_{s}": y for s in names.TECH_SECTORS} | {"fence_pct": 60} for y in yards
+    ]
+    assert np.all(np.diff(china_tech_price(base, scenarios)) > 0)
+
+
+def test_more_participation_raises_cost_and_cuts_backfill(base):
+    shares = np.linspace(0, 1, 6)  # all five allies together
+    scenarios = [
+        FULL_FENCE
+        | {f"participation_{a.lower()}": a_k for a in names.ALLIES}
+        | {"fence_pct": 100}
+        for a_k in shares
+    ]
+    sim = simulate_batch(scenarios, base).require_converged()
+    price = sim.metrics.values["china_tech_price_change_pct"].change
+    backfill = sim.metrics.values["backfill_share"].change
+    assert np.all(np.diff(price) > 0)
+    # Backfill falls while allies stay (partly) out; once every ally is fenced too
+    # only ROW backfills, and its share can creep up as the fenced loss grows.
+    assert np.all(np.diff(backfill[:4]) < 0)
+    assert backfill[-1] < 0.2 * backfill[0]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from scipy.optimize import root
 
+from benchmarks.reference import solve_levels_with_scipy
 from model import equilibrium
 from model.data import load_baseline
 
@@ -181,41 +181,6 @@ def test_bad_inputs_raise(kwargs, message):
     args = {"flows": np.ones((2, 2, 1)), "theta": [4.0]} | kwargs
     with pytest.raises(ValueError, match=message):
         equilibrium.solve(**args)
-
-
-def solve_levels_with_scipy(flows, theta, tau, q_hat):
-    """The same equilibrium written in levels and solved by scipy (independent code).
-
-    Baseline prices are 1, so CES taste weights equal baseline shares. Unknowns are
-    prices p[i, s]; one market-clearing equation (Walras) is replaced by world
-    income = baseline world income.
-    """
-    n, _, s = flows.shape
-    spend_js = flows.sum(axis=0)
-    alpha = spend_js / spend_js.sum(axis=1, keepdims=True)
-    deficit = flows.sum(axis=(0, 2)) - flows.sum(axis=(1, 2))
-    output = flows.sum(axis=1)
-    taste = flows / spend_js
-
-    def excess(log_p):
-        p = np.exp(log_p.reshape(n, s))
-        cost = (p[:, None, :] * tau) ** -theta
-        share = taste * cost / (taste * cost).sum(axis=0)
-        income = (p * q_hat * output).sum(axis=1)
-        spending = income + deficit
-        demand = (share * alpha[None] * spending[None, :, None]).sum(axis=1)
-        producing = output > 0  # a sector a region does not make keeps p = 1
-        gap = np.where(
-            producing,
-            (demand - p * q_hat * output) / np.where(producing, output, 1),
-            log_p.reshape(n, s),
-        ).ravel()
-        gap[-1] = income.sum() / output.sum() - 1
-        return gap
-
-    solution = root(excess, np.zeros(n * s), method="hybr", tol=1e-13)
-    assert np.abs(excess(solution.x)).max() < 1e-11, solution.message
-    return np.exp(solution.x.reshape(n, s))
 
 
 def test_agrees_with_an_independent_scipy_solve(base):

@@ -2,9 +2,11 @@
 
 :data:`LEVERS` is the one table of every lever: its name, label, group, unit,
 range, default and meaning. The dashboard's sliders and the preset schema read it;
-nothing else defines a lever. Defaults describe "no new policy": a scenario is a
-change relative to the 2022 baseline data, which already contain the 2018-2019
-tariffs and the controls in force before October 2022.
+nothing else defines a lever. Defaults describe the policy in force in the 2022
+baseline data: the 2018-2019 tariffs at their 2022 levels and no export controls
+beyond those in the data, so the default scenario reproduces the baseline exactly.
+Tariff levers are levels; the model applies their change from 2022,
+(1 + t) / (1 + t_2022).
 
 Controls (the yard and the fence) act on sales *into China* in the six technology
 sectors. The covered share of the flow from exporter i in sector s is::
@@ -42,6 +44,15 @@ LeverValue = float | bool | str
 SHORT_RUN_THETA = 0.76
 """One-year trade elasticity, every sector: Boehm, Levchenko and Pandalai-Nayar
 (2023), AER 113(4) [calibration source S37]."""
+
+BASELINE_US_TARIFF_PCT = 19.3
+"""Average U.S. tariff on imports from China in the 2022 baseline: 19.3% after the
+phase one deal took effect in February 2020 and through 2022. Bown, C. P., "US-China
+Trade War Tariffs: An Up-to-Date Chart", PIIE (2020, updated 2023)."""
+
+BASELINE_CHINA_TARIFF_PCT = 21.1
+"""Average Chinese tariff on imports from the USA in the 2022 baseline (same source).
+"""
 
 CHIPS_ACT_SECTORS: tuple[str, ...] = ("ai_chips", "sme", "chips")
 
@@ -203,25 +214,27 @@ LEVERS: tuple[Lever, ...] = (
         name="us_tariff_pct",
         label="U.S. tariff on China",
         group="trade_war",
-        unit="% ad valorem, on top of 2022",
-        default=0.0,
+        unit="% ad valorem, trade-weighted average",
+        default=BASELINE_US_TARIFF_PCT,
         minimum=0.0,
         maximum=150.0,
-        step=1.0,
-        meaning="Extra U.S. tariff on all goods from China beyond those in force in "
-        "2022 (Section 301-style), modelled as a cost with no tariff revenue.",
+        step=0.1,
+        meaning="Average U.S. tariff on all goods from China: 3.1% in January 2017, "
+        f"{BASELINE_US_TARIFF_PCT}% from February 2020 through 2022 (PIIE, Bown). "
+        "Modelled as a cost with no tariff revenue.",
     ),
     Lever(
         name="china_retaliation_pct",
-        label="China's retaliatory tariff",
+        label="China's tariff on the USA",
         group="trade_war",
-        unit="% ad valorem, on top of 2022",
-        default=0.0,
+        unit="% ad valorem, trade-weighted average",
+        default=BASELINE_CHINA_TARIFF_PCT,
         minimum=0.0,
         maximum=150.0,
-        step=1.0,
-        meaning="Extra Chinese tariff on all goods from the USA beyond those in "
-        "force in 2022.",
+        step=0.1,
+        meaning="Average Chinese tariff on all goods from the USA, raised in "
+        "retaliation from 7.2% (mid-2018) to "
+        f"{BASELINE_CHINA_TARIFF_PCT}% (PIIE, Bown).",
     ),
     Lever(
         name="chips_act_capacity_pct",
@@ -362,8 +375,12 @@ def build_shocks(
 
     tau = np.ones((n_batch, n, n, s))
     tau[:, :, chn, :] *= control
-    tau[:, chn, usa, :] *= 1 + levers["us_tariff_pct"][:, None] / 100
-    tau[:, usa, chn, :] *= 1 + levers["china_retaliation_pct"][:, None] / 100
+    tau[:, chn, usa, :] *= _tariff_change(
+        levers["us_tariff_pct"], BASELINE_US_TARIFF_PCT
+    )
+    tau[:, usa, chn, :] *= _tariff_change(
+        levers["china_retaliation_pct"], BASELINE_CHINA_TARIFF_PCT
+    )
     friends = (
         levers["friendshoring_pct"][:, None, None]
         / 100
@@ -387,6 +404,11 @@ def build_shocks(
         coalition_weight=weight,
         covered_share=covered,
     )
+
+
+def _tariff_change(tariff_pct: np.ndarray, baseline_pct: float) -> FloatArray:
+    """Gross-tariff ratio (1 + t') / (1 + t_2022), as an iceberg factor (B, 1)."""
+    return ((1 + tariff_pct / 100) / (1 + baseline_pct / 100))[:, None]
 
 
 def _theta(

@@ -32,7 +32,7 @@ OCT_2022_LIKE = {
     "fence_pct": 150,
     "participation_nld": 0.5,
     "participation_jpn": 0.5,
-    "us_tariff_pct": 10,
+    "us_tariff_pct": 25.0,
 }
 USA, CHN = names.REGIONS.index("USA"), names.REGIONS.index("CHN")
 TECH = slice(0, 6)

@@ -112,8 +112,8 @@ def test_trade_war_friendshoring_belt_and_road_and_capacity(base):
         china_rd_push_pct=3,
     )
     tau, q = s.tau_hat[0], s.q_hat[0]
-    assert_allclose(tau[CHN, USA], 1.25)
-    assert_allclose(tau[USA, CHN], 1.20)
+    assert_allclose(tau[CHN, USA], 1.25 / (1 + policy.BASELINE_US_TARIFF_PCT / 100))
+    assert_allclose(tau[USA, CHN], 1.20 / (1 + policy.BASELINE_CHINA_TARIFF_PCT / 100))
     assert_allclose(tau[USA, JPN, :6], 1 - 0.10 * 0.5)
     assert_allclose(tau[USA, JPN, REST], 1.0)
     assert_allclose(tau[USA, NLD, :6], 1.0)  # NLD does not participate

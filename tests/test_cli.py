@@ -1,0 +1,659 @@
+"""Tests of the command line ``python -m model`` (model.cli and model.userdata)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import ROOT
+from model import equilibrium
+from model.cli import main
+from model.metrics import METRICS, TIDY_COLUMNS
+from model.policy import LEVERS_BY_NAME
+
+# 2 countries, 1 sector, symmetric: home sales A, cross sales B, shock T both ways
+A, B, THETA, T = 80.0, 20.0, 4.0, 1.2
+SYMMETRIC_FLOWS = f"exporter,importer,value\nh,h,{A}\nh,f,{B}\nf,h,{B}\nf,f,{A}\n"
+SYMMETRIC_SHOCK = f"exporter,importer,cost_change_factor\nh,f,{T}\nf,h,{T}\n"
+
+# 3 regions x 2 sectors with zero pairs (c->a in y, b->c in x are not listed)
+FLOWS_3X2 = """exporter,importer,sector,value
+a,a,x,50
+a,b,x,10
+a,c,x,5
+b,a,x,8
+b,b,x,40
+c,a,x,3
+c,b,x,6
+c,c,x,30
+a,a,y,60
+a,b,y,7
+b,a,y,4
+b,b,y,70
+b,c,y,9
+c,c,y,45
+c,b,y,0
+"""
+SHOCK_3X2 = """exporter,importer,sector,cost_change_factor
+a,b,x,inf
+b,a,y,1.5
+c,a,x,0.9
+"""
+
+
+def write(folder: Path, name: str, text: str | bytes) -> Path:
+    path = folder / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
+    """Run ``python -m model`` in-process: exit status, stdout, stderr."""
+    code = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def assert_one_line_error(err: str, *fragments: str) -> None:
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+
+
+def counterfactual(
+    capsys: pytest.CaptureFixture[str],
+    folder: Path,
+    flows: str,
+    shock: str,
+    theta: str = str(THETA),
+) -> dict:
+    """Write the files, run counterfactual, return the parsed output (must succeed)."""
+    out = folder / "result.json"
+    code, _, err = cli(
+        capsys,
+        "counterfactual",
+        "--flows", write(folder, "flows.csv", flows),
+        "--shock", write(folder, "shock.csv", shock),
+        "--theta", theta,
+        "--out", out,
+    )  # fmt: skip
+    assert code == 0, err
+    assert err == ""
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def pair(result: dict, exporter: str, importer: str, sector: str = "all") -> dict:
+    (found,) = [
+        p
+        for p in result["pairs"]
+        if (p["exporter"], p["importer"], p["sector"]) == (exporter, importer, sector)
+    ]
+    return found
+
+
+# --- run -------------------------------------------------------------------------
+
+SCENARIO = {"scope_ai_chips": 1.0, "fence_pct": 50.0, "participation_nld": 0.5}
+
+
+def check_run_json(payload: dict) -> None:
+    assert set(payload) == {"levers", "metrics", "by_sector", "units", "solver"}
+    assert set(payload["levers"]) == set(LEVERS_BY_NAME)
+    for name, value in SCENARIO.items():
+        assert payload["levers"][name] == value
+    for info in METRICS:
+        assert info.name in payload["metrics"]
+        assert info.name in payload["units"]
+    assert payload["solver"]["converged"] is True
+    assert payload["metrics"]["china_tech_price_change_pct"] > 0
+
+
+def test_run_json_file_to_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    scenario = write(tmp_path, "scenario.json", json.dumps(SCENARIO))
+    out = tmp_path / "out.json"
+    code, stdout, err = cli(capsys, "run", scenario, "--out", out)
+    assert (code, stdout, err) == (0, "", "")
+    check_run_json(json.loads(out.read_text(encoding="utf-8")))
+
+
+def test_run_inline_json_to_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    out = tmp_path / "out.json"
+    code, _, err = cli(capsys, "run", json.dumps(SCENARIO), "--out", out)
+    assert code == 0, err
+    check_run_json(json.loads(out.read_text(encoding="utf-8")))
+
+
+def test_run_to_stdout(capsys: pytest.CaptureFixture[str]):
+    code, stdout, err = cli(capsys, "run", json.dumps(SCENARIO), "--out", "-")
+    assert (code, err) == (0, "")
+    check_run_json(json.loads(stdout))
+
+
+def test_run_to_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    scenario = write(tmp_path, "scenario.json", json.dumps(SCENARIO))
+    out = tmp_path / "out.csv"
+    code, _, err = cli(capsys, "run", scenario, "--out", out)
+    assert code == 0, err
+    table = pd.read_csv(out)
+    assert list(table.columns) == list(TIDY_COLUMNS)
+    assert set(table["metric"]) == {info.name for info in METRICS}
+
+
+def test_run_default_scenario_changes_nothing(capsys: pytest.CaptureFixture[str]):
+    code, stdout, _ = cli(capsys, "run", "{}", "--out", "-")
+    assert code == 0
+    welfare = json.loads(stdout)["metrics"]["welfare_change_pct"]
+    assert all(abs(v) < 1e-9 for v in welfare.values())
+
+
+def test_unknown_lever(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    out = tmp_path / "out.json"
+    code, _, err = cli(capsys, "run", '{"warp_drive_pct": 3}', "--out", out)
+    assert code == 2
+    assert_one_line_error(err, "warp_drive_pct")
+    assert not out.exists()
+
+
+RUN_BAD_INPUT = {
+    # id: (scenario file text or None for inline, inline text, out name, fragments)
+    "unknown lever in file": (
+        '{"bogus": 1}',
+        None,
+        "o.json",
+        ["scenario.json", "bogus"],
+    ),
+    "out of range": (
+        '{"fence_pct": 900}',
+        None,
+        "o.json",
+        ["scenario.json", "fence_pct", "900"],
+    ),
+    "wrong type": ('{"prohibitive": 1}', None, "o.json", ["prohibitive"]),
+    "bad JSON": ('{\n  "fence_pct": 5,\n}', None, "o.json", ["scenario.json line 3"]),
+    "not an object": ("[1, 2]", None, "o.json", ["scenario.json", "object"]),
+    "key twice": ('{"evasion": 0.1, "evasion": 0.2}', None, "o.json", ["evasion"]),
+    "not UTF-8": (b'{"fence_pct": 5, "\xff": 1}', None, "o.json", ["not UTF-8"]),
+    "bad inline JSON": (None, '{"fence_pct": }', "o.json", ["inline", "line 1"]),
+    "no such file": (None, "no_such_preset", "o.json", ["no_such_preset"]),
+    "out of range inline": (None, '{"evasion": -1}', "o.json", ["inline", "evasion"]),
+    "bad extension": ('{"evasion": 0.1}', None, "o.txt", ["o.txt", ".json"]),
+    "no extension": ('{"evasion": 0.1}', None, "out", ["out"]),
+}
+
+
+@pytest.mark.parametrize("case", RUN_BAD_INPUT.values(), ids=RUN_BAD_INPUT.keys())
+def test_run_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str], case):
+    file_text, inline, out_name, fragments = case
+    scenario = (
+        inline if file_text is None else write(tmp_path, "scenario.json", file_text)
+    )
+    out = tmp_path / out_name
+    code, stdout, err = cli(capsys, "run", scenario, "--out", out)
+    assert code == 2
+    assert stdout == ""
+    assert_one_line_error(err, *fragments)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["run"], ["run", "{}"], ["bogus"], ["counterfactual", "--flows", "f.csv"]],
+)
+def test_usage_errors_are_one_line(capsys: pytest.CaptureFixture[str], args):
+    code, _, err = cli(capsys, *args)
+    assert code == 2
+    assert_one_line_error(err, "python -m model")
+
+
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        ("run", ["SCENARIO", "lever", ".csv", "metric,region,sector"]),
+        ("counterfactual", ["exporter,importer[,sector],value", "cost_change_factor",
+                            "inf", "sector,theta", "trade_change_pct"]),
+    ],
+)  # fmt: skip
+def test_help_documents_formats(capsys: pytest.CaptureFixture[str], command, words):
+    code, stdout, _ = cli(capsys, command, "--help")
+    assert code == 0
+    for word in words:
+        assert word in stdout
+
+
+def test_run_not_converged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    no_iterations = functools.partial(equilibrium.solve, max_iterations=0)
+    monkeypatch.setattr(equilibrium, "solve", no_iterations)
+    out = tmp_path / "out.json"
+    code, _, err = cli(capsys, "run", '{"us_tariff_pct": 50}', "--out", out)
+    assert code == 3
+    assert_one_line_error(err, "converge")
+    assert not out.exists()
+
+
+# --- counterfactual: results -----------------------------------------------------
+
+
+def test_symmetric_closed_form(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    result = counterfactual(capsys, tmp_path, SYMMETRIC_FLOWS, SYMMETRIC_SHOCK)
+    x = T**-THETA
+    welfare = 100 * (((A + B * x) / (A + B)) ** (1 / THETA) - 1)
+    trade = 100 * (x * (A + B) / (A + B * x) - 1)
+    assert list(result["regions"]) == ["h", "f"]
+    for region in ("h", "f"):
+        values = result["regions"][region]
+        assert values["welfare_change_pct"] == pytest.approx(welfare, abs=1e-9)
+        # symmetric: income unchanged, so welfare = 1 / price index
+        assert values["income_change_pct"] == pytest.approx(0, abs=1e-9)
+        assert values["price_index_change_pct"] == pytest.approx(
+            100 * (100 / (welfare + 100) - 1), abs=1e-9
+        )
+    for exporter, importer in (("h", "f"), ("f", "h")):
+        cross = pair(result, exporter, importer)
+        assert cross["trade_change_pct"] == pytest.approx(trade, abs=1e-9)
+        assert cross["import_share_change_pct"] == pytest.approx(trade, abs=1e-9)
+    assert len(result["pairs"]) == 4
+    assert result["solver"]["converged"] is True
+    assert set(result["solver"]) == {
+        "iterations",
+        "max_residual",
+        "converged",
+        "seconds",
+    }
+
+
+def test_output_keys_exactly(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    result = counterfactual(capsys, tmp_path, SYMMETRIC_FLOWS, SYMMETRIC_SHOCK)
+    assert set(result) == {"regions", "pairs", "solver"}
+    assert set(result["regions"]["h"]) == {
+        "welfare_change_pct", "price_index_change_pct", "income_change_pct"
+    }  # fmt: skip
+    assert set(result["pairs"][0]) == {
+        "exporter", "importer", "sector", "trade_change_pct", "import_share_change_pct"
+    }  # fmt: skip
+
+
+def test_prohibited_pair_and_zero_pairs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    result = counterfactual(capsys, tmp_path, FLOWS_3X2, SHOCK_3X2)
+    assert list(result["regions"]) == ["a", "b", "c"]
+    cut = pair(result, "a", "b", "x")
+    assert cut["trade_change_pct"] == -100
+    assert cut["import_share_change_pct"] == -100
+    flows = pd.read_csv(tmp_path / "flows.csv")
+    positive = {
+        (r.exporter, r.importer, r.sector) for r in flows.itertuples() if r.value > 0
+    }
+    listed = [(p["exporter"], p["importer"], p["sector"]) for p in result["pairs"]]
+    assert len(listed) == len(set(listed))
+    assert set(listed) == positive  # c->a (y), b->c (x) and c->b (y, 0) omitted
+    assert pair(result, "b", "a", "y")["trade_change_pct"] < 0
+
+
+def test_matches_the_solver(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """The file route gives the solver's own numbers (theta by sector from a CSV)."""
+    theta_csv = write(tmp_path, "theta.csv", "sector,theta\ny,2.5\nx,6\n")
+    result = counterfactual(capsys, tmp_path, FLOWS_3X2, SHOCK_3X2, str(theta_csv))
+    x = np.zeros((3, 3, 2))
+    rows = pd.read_csv(tmp_path / "flows.csv")
+    index = {"a": 0, "b": 1, "c": 2, "x": 0, "y": 1}
+    for r in rows.itertuples():
+        x[index[r.exporter], index[r.importer], index[r.sector]] = r.value
+    tau = np.ones_like(x)
+    tau[0, 1, 0], tau[1, 0, 1], tau[2, 0, 0] = np.inf, 1.5, 0.9
+    solved = equilibrium.solve(x, [6.0, 2.5], tau)
+    for k, region in enumerate("abc"):
+        values = result["regions"][region]
+        assert values["welfare_change_pct"] == solved.welfare_change_pct[0, k]
+        income = 100 * (solved.income[0, k] / x[k].sum() - 1)
+        assert values["income_change_pct"] == pytest.approx(income, abs=1e-12)
+    flow = pair(result, "c", "b", "x")["trade_change_pct"]
+    assert flow == pytest.approx(100 * (solved.flows[0, 2, 1, 0] / 6 - 1), abs=1e-12)
+
+
+def test_theta_csv_equals_number(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    by_number = counterfactual(capsys, tmp_path, FLOWS_3X2, SHOCK_3X2, "4")
+    theta_csv = write(tmp_path, "theta.csv", "sector,theta\nx,4\ny,4\n")
+    by_file = counterfactual(capsys, tmp_path, FLOWS_3X2, SHOCK_3X2, str(theta_csv))
+    by_number.pop("solver"), by_file.pop("solver")
+    assert by_file == by_number
+
+
+def test_theta_csv_one_sector(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    theta_csv = write(tmp_path, "theta.csv", f"sector,theta\nall,{THETA}\n")
+    result = counterfactual(
+        capsys, tmp_path, SYMMETRIC_FLOWS, SYMMETRIC_SHOCK, str(theta_csv)
+    )
+    x = T**-THETA
+    welfare = 100 * (((A + B * x) / (A + B)) ** (1 / THETA) - 1)
+    assert result["regions"]["h"]["welfare_change_pct"] == pytest.approx(welfare, 1e-12)
+
+
+def test_zero_shock_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    shock = "exporter,importer,sector,cost_change_factor\n" + "".join(
+        f"{i},{j},{s},1\n" for i in "abc" for j in "abc" for s in "xy"
+    )
+    result = counterfactual(capsys, tmp_path, FLOWS_3X2, shock)
+    for values in result["regions"].values():
+        assert set(values.values()) == {0.0}
+    for p in result["pairs"]:
+        assert p["trade_change_pct"] == 0.0
+        assert p["import_share_change_pct"] == 0.0
+
+
+def test_empty_shock_file_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    result = counterfactual(
+        capsys, tmp_path, FLOWS_3X2, "exporter,importer,cost_change_factor\n"
+    )
+    assert {p["trade_change_pct"] for p in result["pairs"]} == {0.0}
+
+
+def test_shock_without_sector_applies_to_every_sector(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    per_sector = counterfactual(
+        capsys,
+        tmp_path,
+        FLOWS_3X2,
+        "exporter,importer,sector,cost_change_factor\nb,c,x,1.3\nb,c,y,1.3\n",
+    )
+    all_sectors = counterfactual(
+        capsys, tmp_path, FLOWS_3X2, "exporter,importer,cost_change_factor\nb,c,1.3\n"
+    )
+    per_sector.pop("solver"), all_sectors.pop("solver")
+    assert all_sectors == per_sector
+
+
+def test_region_without_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """A region that only buys has no income to change: null, not a made-up number."""
+    flows = "exporter,importer,value\na,a,50\na,b,10\n"
+    result = counterfactual(
+        capsys, tmp_path, flows, "exporter,importer,cost_change_factor\na,b,1.1\n"
+    )
+    assert result["regions"]["b"]["income_change_pct"] is None
+    assert result["regions"]["b"]["welfare_change_pct"] < 0
+
+
+def test_counterfactual_not_converged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    no_iterations = functools.partial(equilibrium.solve, max_iterations=0)
+    monkeypatch.setattr(equilibrium, "solve", no_iterations)
+    out = tmp_path / "result.json"
+    code, stdout, err = cli(
+        capsys,
+        "counterfactual",
+        "--flows", write(tmp_path, "flows.csv", FLOWS_3X2),
+        "--shock", write(tmp_path, "shock.csv", SHOCK_3X2),
+        "--theta", "4",
+        "--out", out,
+    )  # fmt: skip
+    assert (code, stdout) == (3, "")
+    assert_one_line_error(err, "converge")
+    assert not out.exists()
+
+
+# --- counterfactual: bad input ---------------------------------------------------
+
+FLOWS_HEADER = "exporter,importer,value\n"
+SHOCK_HEADER = "exporter,importer,cost_change_factor\n"
+GOOD_FLOWS = SYMMETRIC_FLOWS
+GOOD_SHOCK = SYMMETRIC_SHOCK
+
+# id: (flows text, shock text, theta spec, fragments of the one stderr line)
+# None as flows/shock text: the file is not written (missing).
+BAD_INPUT: dict[str, tuple] = {
+    "flows missing": (None, GOOD_SHOCK, "4", ["flows.csv", "cannot read"]),
+    "shock missing": (GOOD_FLOWS, None, "4", ["shock.csv", "cannot read"]),
+    "theta file missing": (GOOD_FLOWS, GOOD_SHOCK, "@theta_missing", ["theta.csv"]),
+    "flows not UTF-8": (
+        GOOD_FLOWS.encode() + b"h,\xff,1\n", GOOD_SHOCK, "4",
+        ["flows.csv line 6", "UTF-8"],
+    ),
+    "flows empty": ("", GOOD_SHOCK, "4", ["flows.csv", "empty"]),
+    "flows no rows": (FLOWS_HEADER, GOOD_SHOCK, "4", ["flows.csv", "no data"]),
+    "not CSV: field count": (
+        GOOD_FLOWS + "h,f\n", GOOD_SHOCK, "4", ["flows.csv line 6", "fields"]
+    ),
+    "not CSV: open quote": (
+        FLOWS_HEADER + 'h,h,"80\n', GOOD_SHOCK, "4", ["flows.csv line 2", "CSV"]
+    ),
+    "not CSV: JSON": ('{"h": 1}\n', GOOD_SHOCK, "4", ["flows.csv line 1"]),
+    "missing column": (
+        "exporter,importer\nh,h\n", GOOD_SHOCK, "4", ["flows.csv line 1", "'value'"]
+    ),
+    "unknown column": (
+        "exporter,importer,value,unit\nh,h,1,usd\n",
+        GOOD_SHOCK, "4", ["flows.csv line 1", "'unit'"],
+    ),
+    "duplicate column": (
+        "exporter,importer,value,value\nh,h,1,1\n",
+        GOOD_SHOCK, "4", ["flows.csv line 1", "duplicate column"],
+    ),
+    "non-numeric": (
+        GOOD_FLOWS.replace("f,h,20.0", "f,h,abc"), GOOD_SHOCK, "4",
+        ["flows.csv line 4: value must be a finite number >= 0, got 'abc'"],
+    ),
+    "NaN value": (
+        GOOD_FLOWS.replace("f,h,20.0", "f,h,nan"), GOOD_SHOCK, "4",
+        ["flows.csv line 4", "'nan'"],
+    ),
+    "infinite value": (
+        GOOD_FLOWS.replace("f,h,20.0", "f,h,inf"), GOOD_SHOCK, "4",
+        ["flows.csv line 4", "'inf'"],
+    ),
+    "negative value": (
+        GOOD_FLOWS.replace("f,h,20.0", "f,h,-1"), GOOD_SHOCK, "4",
+        ["flows.csv line 4", "'-1'"],
+    ),
+    "missing value": (
+        GOOD_FLOWS.replace("f,h,20.0", "f,h,"), GOOD_SHOCK, "4",
+        ["flows.csv line 4", "got ''"],
+    ),
+    "empty region code": (
+        GOOD_FLOWS + ",h,1\n", GOOD_SHOCK, "4", ["flows.csv line 6", "exporter"]
+    ),
+    "row of empty fields": (
+        GOOD_FLOWS + ",,\n", GOOD_SHOCK, "4", ["flows.csv line 6", "exporter"]
+    ),
+    "blank lines are counted": (
+        FLOWS_HEADER + "\nh,h,80\n  \nh,f,abc\n", GOOD_SHOCK, "4",
+        ["flows.csv line 5", "'abc'"],
+    ),
+    "duplicate flow pair": (
+        GOOD_FLOWS + "h,f,3\n", GOOD_SHOCK, "4",
+        ["flows.csv line 6", "duplicate", "line 3"],
+    ),
+    "zero spending": (
+        FLOWS_HEADER + "h,h,80\nf,h,20\n", SHOCK_HEADER, "4",
+        ["flows.csv", "'f'", "spending"],
+    ),
+    "factor zero": (
+        GOOD_FLOWS, SHOCK_HEADER + "h,f,0\n", "4",
+        ["shock.csv line 2", "cost_change_factor", "'0'"],
+    ),
+    "factor negative": (
+        GOOD_FLOWS, SHOCK_HEADER + "h,f,-1.2\n", "4", ["shock.csv line 2", "'-1.2'"]
+    ),
+    "factor non-numeric": (
+        GOOD_FLOWS, SHOCK_HEADER + "h,f,1.2\nf,h,x\n", "4", ["shock.csv line 3", "'x'"]
+    ),
+    "factor NaN": (GOOD_FLOWS, SHOCK_HEADER + "h,f,NaN\n", "4", ["shock.csv line 2"]),
+    "factor -inf": (GOOD_FLOWS, SHOCK_HEADER + "h,f,-inf\n", "4", ["shock.csv line 2"]),
+    "factor missing": (GOOD_FLOWS, SHOCK_HEADER + "h,f,\n", "4", ["shock.csv line 2"]),
+    "shock missing column": (
+        GOOD_FLOWS, "exporter,importer,factor\nh,f,2\n", "4",
+        ["shock.csv line 1", "factor"],
+    ),
+    "unknown exporter": (
+        GOOD_FLOWS, SHOCK_HEADER + "h,f,1.1\nzz,h,2\n", "4",
+        ["shock.csv line 3", "'zz'", "flows.csv"],
+    ),
+    "unknown importer": (
+        GOOD_FLOWS, SHOCK_HEADER + "h,zz,2\n", "4", ["shock.csv line 2", "'zz'"]
+    ),
+    "sector column without flow sectors": (
+        GOOD_FLOWS, "exporter,importer,sector,cost_change_factor\nh,f,all,2\n", "4",
+        ["shock.csv line 1", "sector"],
+    ),
+    "unknown sector": (
+        FLOWS_3X2, "exporter,importer,sector,cost_change_factor\na,b,x,2\na,b,z,2\n",
+        "4", ["shock.csv line 3", "'z'"],
+    ),
+    "duplicate shock pair": (
+        GOOD_FLOWS, SHOCK_HEADER + "h,f,2\nf,h,2\nh,f,3\n", "4",
+        ["shock.csv line 4", "duplicate", "line 2"],
+    ),
+    "market without suppliers": (
+        FLOWS_3X2, "exporter,importer,sector,cost_change_factor\n"
+        "a,c,x,inf\nb,b,y,2\nc,c,x,inf\n", "4",
+        ["shock.csv line 4", "c (x)", "supplier"],
+    ),
+    "market without suppliers, one sector": (
+        GOOD_FLOWS, SHOCK_HEADER + "h,f,inf\nf,f,inf\n", "4",
+        ["shock.csv line 3", "supplier"],
+    ),
+    "shock not UTF-8": (GOOD_FLOWS, b"exporter,importer,cost_change_factor\n\xfe", "4",
+                        ["shock.csv line 2", "UTF-8"]),
+    "theta zero": (GOOD_FLOWS, GOOD_SHOCK, "0", ["--theta", "'0'"]),
+    "theta negative": (GOOD_FLOWS, GOOD_SHOCK, "-4", ["--theta", "'-4'"]),
+    "theta NaN": (GOOD_FLOWS, GOOD_SHOCK, "nan", ["--theta", "'nan'"]),
+    "theta inf": (GOOD_FLOWS, GOOD_SHOCK, "inf", ["--theta", "'inf'"]),
+    "theta CSV missing sector": (
+        FLOWS_3X2, SHOCK_3X2, "@sector,theta\nx,4\n", ["theta.csv", "y"]
+    ),
+    "theta CSV unknown sector": (
+        FLOWS_3X2, SHOCK_3X2, "@sector,theta\nx,4\ny,4\nz,4\n",
+        ["theta.csv line 4", "'z'"],
+    ),
+    "theta CSV bad value": (
+        FLOWS_3X2, SHOCK_3X2, "@sector,theta\nx,4\ny,-2\n",
+        ["theta.csv line 3", "'-2'"],
+    ),
+    "theta CSV duplicate": (
+        FLOWS_3X2, SHOCK_3X2, "@sector,theta\nx,4\ny,2\nx,3\n",
+        ["theta.csv line 4", "duplicate"],
+    ),
+    "theta CSV wrong columns": (
+        FLOWS_3X2, SHOCK_3X2, "@sector,elasticity\nx,4\n", ["theta.csv line 1"]
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BAD_INPUT.values(), ids=BAD_INPUT.keys())
+def test_counterfactual_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: tuple
+):
+    flows, shock, theta, fragments = case
+    flows_path, shock_path = tmp_path / "flows.csv", tmp_path / "shock.csv"
+    if flows is not None:
+        write(tmp_path, "flows.csv", flows)
+    if shock is not None:
+        write(tmp_path, "shock.csv", shock)
+    if theta == "@theta_missing":
+        theta = str(tmp_path / "theta.csv")
+    elif theta.startswith("@"):
+        theta = str(write(tmp_path, "theta.csv", theta[1:]))
+    out = tmp_path / "result.json"
+    code, stdout, err = cli(
+        capsys,
+        "counterfactual",
+        "--flows", flows_path,
+        "--shock", shock_path,
+        "--theta", theta,
+        "--out", out,
+    )  # fmt: skip
+    assert code == 2
+    assert stdout == ""
+    assert_one_line_error(err, *fragments)
+    assert not out.exists()
+
+
+def test_counterfactual_bad_out_extension(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    out = tmp_path / "result.csv"
+    code, _, err = cli(
+        capsys,
+        "counterfactual",
+        "--flows", write(tmp_path, "flows.csv", GOOD_FLOWS),
+        "--shock", write(tmp_path, "shock.csv", GOOD_SHOCK),
+        "--theta", "4",
+        "--out", out,
+    )  # fmt: skip
+    assert code == 2
+    assert_one_line_error(err, "result.csv", ".json")
+    assert not out.exists()
+
+
+def test_unwritable_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    out = tmp_path / "no_such_dir" / "out.json"
+    code, _, err = cli(capsys, "run", "{}", "--out", out)
+    assert code == 2
+    assert_one_line_error(err, "out.json", "cannot write")
+
+
+# --- a real process --------------------------------------------------------------
+
+
+def run_module(*args: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "model", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_subprocess_counterfactual(tmp_path: Path):
+    out = tmp_path / "result.json"
+    done = run_module(
+        "counterfactual",
+        "--flows", write(tmp_path, "flows.csv", SYMMETRIC_FLOWS),
+        "--shock", write(tmp_path, "shock.csv", SYMMETRIC_SHOCK),
+        "--theta", THETA,
+        "--out", out,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    x = T**-THETA
+    welfare = 100 * (((A + B * x) / (A + B)) ** (1 / THETA) - 1)
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["regions"]["h"]["welfare_change_pct"] == pytest.approx(welfare, 1e-12)
+
+
+def test_subprocess_run_and_bad_input(tmp_path: Path):
+    done = run_module("run", '{"us_tariff_pct": 25}', "--out", "-")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["solver"]["converged"] is True
+
+    flows = write(tmp_path, "flows.csv", GOOD_FLOWS.replace("f,h,20.0", "f,h,abc"))
+    done = run_module(
+        "counterfactual", "--flows", flows, "--shock", flows, "--theta", 4,
+        "--out", tmp_path / "r.json",
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert_one_line_error(done.stderr, "flows.csv line 4", "'abc'")
+
+    done = run_module("run", '{"no_such_lever": 1}', "--out", tmp_path / "r.json")
+    assert done.returncode == 2
+    assert_one_line_error(done.stderr, "no_such_lever")

@@ -184,9 +184,15 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
 
 
 def scenario_from_json(text: str | bytes) -> Scenario:
-    """Validate JSON text; ScenarioError for bad JSON or bad content."""
+    """Validate JSON text (bytes must be UTF-8); ScenarioError for any problem."""
     try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8-sig")
         data = json.loads(text)
+    except UnicodeDecodeError as error:
+        raise ScenarioError(
+            [f"not UTF-8 text: byte 0x{error.object[error.start]:02x} at {error.start}"]
+        ) from None
     except json.JSONDecodeError as error:
         raise ScenarioError(
             [
@@ -194,8 +200,8 @@ def scenario_from_json(text: str | bytes) -> Scenario:
                 f"column {error.colno}"
             ]
         ) from None
-    except UnicodeDecodeError as error:
-        raise ScenarioError([f"not UTF-8 text: {error.reason}"]) from None
+    except RecursionError:
+        raise ScenarioError(["not valid JSON: nested too deeply"]) from None
     if not isinstance(data, dict):
         raise ScenarioError(
             [f"scenario: expected one JSON object, got {type(data).__name__}"]

@@ -27,16 +27,16 @@ us_tech_revenue_change_pct
     Change in U.S. technology sales to all destinations [%].
 backfill_share
     Deliveries to China are volumes at 2022 prices, Q'_ics = X'_ics / (p_hat_is
-    tau_hat_ics), by foreign supplier i and technology sector s. Suppliers are
-    sorted by what happens to them, not by label: the fence's losers lose
-    L = sum max(-dQ_ics, 0) (the coalition, and whoever the FDPR reaches), the
-    others gain G = sum max(dQ_ics, 0). backfill_share = G / L [share]: of each
-    unit of technology the fenced suppliers no longer deliver, the part other
-    foreign suppliers deliver instead. Undefined (NaN) when nobody loses.
+    tau_hat_ics), by foreign supplier i and technology sector s. The fenced
+    supplier-sectors (covered share c_is > 0: the coalition and whoever the FDPR
+    reaches) lose L = sum_{c_is > 0} max(-dQ_ics, 0); foreign supplier-sectors
+    whose deliveries rise gain G = sum max(dQ_ics, 0). backfill_share = G / L
+    [share]: of each unit of technology the fence stops, the part other foreign
+    suppliers deliver instead. Undefined (NaN) when the fence stops nothing.
 leakage_share
     (G + sum_{s in T} max(dQ_ccs, 0)) / L [share]: the part China replaces from
     anyone, its own producers included; 1 - leakage_share is the part it does
-    without. NaN when nobody loses.
+    without. NaN when the fence stops nothing.
 welfare_change_pct, welfare_change_usd_bn
     Real-income change of each region, 100 (W_hat_j - 1) [%] and
     (W_hat_j - 1) E_j [USD bn].
@@ -265,6 +265,7 @@ def compute_metrics(
     equilibrium: Equilibrium,
     tau_hat: FloatArray,
     coalition_weight: FloatArray,
+    covered_share: FloatArray,
     regions: Sequence[str],
     sectors: Sequence[str],
 ) -> Metrics:
@@ -280,6 +281,8 @@ def compute_metrics(
         The iceberg shocks the batch was solved with (for volumes).
     coalition_weight : array (B, N)
         w_i: 1 for the USA, the participation share for an ally, else 0.
+    covered_share : array (B, N, S)
+        c_is, the share of i's sales to China in sector s that the fence covers.
     regions, sectors : sequence of str
         Codes in array order.
     """
@@ -352,7 +355,8 @@ def compute_metrics(
     )
 
     d_vol = (vol_to_c - x_to_c)[:, :, tech]  # (B, N, T) by exporter and sector
-    lost = np.maximum(-d_vol[:, foreign], 0).sum(axis=(1, 2))
+    fenced = covered_share[:, :, tech] > 0
+    lost = np.where(fenced, np.maximum(-d_vol, 0), 0)[:, foreign].sum(axis=(1, 2))
     gained = np.maximum(d_vol[:, foreign], 0).sum(axis=(1, 2))
     home_gain = np.maximum(d_vol[:, c], 0).sum(axis=1)
     nan = np.full_like(lost, np.nan)

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from model import equilibrium, metrics, policy
 from model.data import Baseline, load_baseline
@@ -45,6 +46,45 @@ class Simulation:
                 f"{self.equilibrium.iterations[b]} iterations); no results reported"
             )
         return self
+
+    def flows_frame(self, b: int = 0) -> pd.DataFrame:
+        """Tidy flows of element ``b``: exporter, importer, sector, baseline and
+        scenario value [USD bn] and change [%] (NaN where the baseline is zero)."""
+        regions, sectors = self.baseline.regions, self.baseline.sectors
+        old = self.baseline.flows_usd_bn
+        new = self.equilibrium.flows[b]
+        index = pd.MultiIndex.from_product(
+            [regions, regions, sectors], names=["exporter", "importer", "sector"]
+        )
+        frame = pd.DataFrame(
+            {"baseline_usd_bn": old.ravel(), "scenario_usd_bn": new.ravel()},
+            index=index,
+        ).reset_index()
+        positive = frame["baseline_usd_bn"] > 0
+        frame["change_pct"] = np.nan
+        frame.loc[positive, "change_pct"] = 100 * (
+            frame.loc[positive, "scenario_usd_bn"]
+            / frame.loc[positive, "baseline_usd_bn"]
+            - 1
+        )
+        return frame
+
+    def regions_frame(self, b: int = 0) -> pd.DataFrame:
+        """Per region of element ``b``: welfare [%, USD bn], income (GDP) and
+        spending before and after [USD bn], price-index change [%]."""
+        eq, base = self.equilibrium, self.baseline
+        return pd.DataFrame(
+            {
+                "region": base.regions,
+                "welfare_change_pct": eq.welfare_change_pct[b],
+                "welfare_change_usd_bn": eq.welfare_change_value[b],
+                "income_baseline_usd_bn": base.flows_usd_bn.sum(axis=(1, 2)),
+                "income_scenario_usd_bn": eq.income[b],
+                "spending_baseline_usd_bn": base.flows_usd_bn.sum(axis=(0, 2)),
+                "spending_scenario_usd_bn": eq.spending[b],
+                "price_index_change_pct": 100 * (eq.price_hat[b] - 1),
+            }
+        )
 
     def solver_info(self, b: int = 0) -> dict[str, object]:
         """Iterations, max residual, converged flag and seconds, JSON-ready."""
@@ -92,6 +132,7 @@ def simulate_batch(
         solved,
         shocks.tau_hat,
         shocks.coalition_weight,
+        shocks.covered_share,
         baseline.regions,
         baseline.sectors,
     )

@@ -42,6 +42,9 @@ welfare_change_pct, welfare_change_usd_bn
     (W_hat_j - 1) E_j [USD bn].
 world_welfare_change_pct
     100 sum_j (W_hat_j - 1) E_j / sum_j E_j [%].
+coalition_welfare_change_usd_bn
+    sum_j w_j (W_hat_j - 1) E_j: the coalition's welfare change, allies weighted
+    by their participation [USD bn].
 cost_effectiveness
     China's access-cost increase per USD bn of coalition welfare lost:
     china_tech_price_change_pct / (-sum_j w_j (W_hat_j - 1) E_j)
@@ -122,6 +125,13 @@ METRICS: tuple[MetricInfo, ...] = (
     MetricInfo("welfare_change_pct", "%", "Welfare", "", "region"),
     MetricInfo("welfare_change_usd_bn", "USD bn", "Welfare", "", "region"),
     MetricInfo("world_welfare_change_pct", "%", "World welfare", "world", "scalar"),
+    MetricInfo(
+        "coalition_welfare_change_usd_bn",
+        "USD bn",
+        "Coalition welfare",
+        "coalition",
+        "scalar",
+    ),
     MetricInfo(
         "cost_effectiveness",
         "pp per USD bn",
@@ -382,7 +392,12 @@ def compute_metrics(
     measures["world_welfare_change_pct"] = Measure(
         world_old * ones, world_new, _pct(world_new, world_old)
     )
-    coalition_loss = -(w * eq.welfare_change_value).sum(axis=1)
+    coalition_old = (w * spending).sum(axis=1)
+    coalition_change = (w * eq.welfare_change_value).sum(axis=1)
+    measures["coalition_welfare_change_usd_bn"] = Measure(
+        coalition_old, coalition_old + coalition_change, coalition_change
+    )
+    coalition_loss = -coalition_change
     measures["cost_effectiveness"] = Measure(
         nan,
         nan,

@@ -92,6 +92,7 @@ def test_revenue_and_welfare_by_hand(base, sim):
     )
     loss = -(w * usd).sum()
     assert loss > 0
+    assert value(sim, "coalition_welfare_change_usd_bn") == pytest.approx(-loss)
     assert value(sim, "cost_effectiveness") == pytest.approx(
         value(sim, "china_tech_price_change_pct") / loss
     )

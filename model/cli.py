@@ -2,8 +2,10 @@
 
 ``run SCENARIO --out FILE``
     Solve one policy scenario on the shipped 2022 baseline. SCENARIO is a JSON
-    file holding one object of lever values, or inline JSON text starting with
-    ``{``; levers not given keep their defaults. FILE ending ``.json`` gets
+    file holding one object of lever values, inline JSON text starting with
+    ``{``, a preset file (an object with ``schema_version``, checked by
+    :mod:`scenarios.schema`) or the id of a built-in or user preset; levers not
+    given keep their defaults. FILE ending ``.json`` gets
     ``{"levers", "metrics", "by_sector", "units", "solver"}``, ``.csv`` the tidy
     table (metric, region, sector, baseline, scenario, change); ``-`` writes the
     JSON to stdout.
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -41,8 +44,11 @@ EXIT_NOT_CONVERGED = 3
 RUN_HELP = """\
 SCENARIO: a JSON file holding one object of lever values, e.g.
   {"scope_ai_chips": 1.0, "fence_pct": 50, "participation_nld": 0.5}
-or the same text inline (it must start with '{'). Levers not given keep their
-defaults (no new policy). Unknown levers and values out of range are errors.
+or the same text inline (it must start with '{'); or a preset file (a JSON
+object with "schema_version", as written by python -m scenarios export); or
+the id of a built-in or user preset (see python -m scenarios list). Levers not
+given keep their defaults (no new policy). Unknown levers and values out of
+range are errors.
 
 --out FILE.json  {"levers": all lever values, "metrics", "by_sector", "units",
                   "solver": {"iterations", "max_residual", "converged", "seconds"}}
@@ -98,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=RUN_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument("scenario", metavar="SCENARIO", help="JSON file or inline JSON")
+    run.add_argument(
+        "scenario", metavar="SCENARIO", help="JSON file, inline JSON or preset id"
+    )
     run.add_argument("--out", required=True, metavar="FILE", help=".json, .csv or -")
     run.set_defaults(handler=_run)
 
@@ -181,7 +189,7 @@ def _to_json(payload: dict[str, object]) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     kind = _output_kind(args.out, (".json", ".csv"))
-    name, levers = userdata.read_scenario(args.scenario)
+    name, levers = read_levers(args.scenario)
     baseline = load_baseline()
     try:
         sim = simulate(levers, baseline)
@@ -198,6 +206,53 @@ def _run(args: argparse.Namespace) -> int:
         text = _to_json(payload)
     _write(args.out, text)
     return EXIT_OK
+
+
+def read_levers(spec: str) -> tuple[str, dict[str, object]]:
+    """Lever values from inline JSON, a JSON file, a preset file or a preset id.
+
+    Parameters
+    ----------
+    spec : str
+        Inline JSON (starting with ``{``), the path of a file holding an object
+        of lever values or a preset (an object with ``schema_version``), or the
+        id of a built-in or user preset.
+
+    Returns
+    -------
+    tuple of (str, dict)
+        The name to use in messages and the lever values (not yet checked by
+        :func:`model.policy.validate_levers`).
+
+    Raises
+    ------
+    ValueError
+        No such file or preset, or a file or preset that is not valid.
+    """
+    # scenarios is imported here, not at the top: the model package must not
+    # depend on scenarios (scenarios -> model, never the reverse), so importing any
+    # model module never loads it. Only these two SCENARIO forms need it.
+    if not spec.lstrip().startswith("{") and not Path(spec).is_file():
+        from scenarios.schema import ID_PATTERN
+        from scenarios.store import PresetStore
+
+        store = PresetStore()
+        if not re.fullmatch(ID_PATTERN, spec) or store.origin(spec) is None:
+            raise ValueError(
+                f"{spec}: no such file or preset (SCENARIO must be a JSON file, "
+                "inline JSON starting with '{', or a preset id: see python -m "
+                "scenarios list)"
+            )
+        return f"preset {spec}", store.load(spec).levers()
+    name, values = userdata.read_scenario(spec)
+    if "schema_version" in values:
+        from scenarios.schema import ScenarioError, scenario_from_dict
+
+        try:
+            return name, scenario_from_dict(values).levers()
+        except ScenarioError as err:
+            raise ValueError(f"{name}: {err}") from None
+    return name, values
 
 
 def _counterfactual(args: argparse.Namespace) -> int:

@@ -17,6 +17,8 @@ from model import equilibrium
 from model.cli import main
 from model.metrics import METRICS, TIDY_COLUMNS
 from model.policy import LEVERS_BY_NAME
+from scenarios.schema import scenario_from_dict
+from scenarios.store import PresetStore
 
 # 2 countries, 1 sector, symmetric: home sales A, cross sales B, shock T both ways
 A, B, THETA, T = 80.0, 20.0, 4.0, 1.2
@@ -205,6 +207,95 @@ def test_run_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str], case)
     assert stdout == ""
     assert_one_line_error(err, *fragments)
     assert not out.exists()
+
+
+# --- run: presets (a preset file, or the id of a built-in or user preset) ---------
+
+PRESET = {"schema_version": 1, "id": "tiny_test", "name": "Tiny test"} | SCENARIO
+
+
+def test_run_preset_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    text = scenario_from_dict(PRESET).to_json()
+    preset = write(tmp_path, "tiny.json", text)
+    code, stdout, err = cli(capsys, "run", preset, "--out", "-")
+    assert (code, err) == (0, "")
+    check_run_json(json.loads(stdout))
+
+
+@pytest.mark.parametrize(
+    ("change", "fragments"),
+    [
+        ({"fence_pct": 900.0}, ["fence_pct", "900"]),
+        ({"name": ""}, ["name"]),
+        ({"schema_version": 2}, ["schema_version"]),
+        ({"citation": "typo"}, ["citation", "unknown field"]),
+    ],
+)
+def test_run_bad_preset_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change, fragments
+):
+    preset = write(tmp_path, "tiny.json", json.dumps(PRESET | change))
+    out = tmp_path / "o.json"
+    code, _, err = cli(capsys, "run", preset, "--out", out)
+    assert code == 2
+    assert_one_line_error(err, str(preset), *fragments)
+    assert not out.exists()
+
+
+def test_run_user_preset_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    folder = tmp_path / "presets"
+    monkeypatch.setenv("DECOUPLING_PRESETS_DIR", str(folder))
+    monkeypatch.chdir(tmp_path)  # no file named like the id in the working folder
+    folder.mkdir()
+    write(folder, "tiny_test.json", scenario_from_dict(PRESET).to_json())
+    code, stdout, err = cli(capsys, "run", "tiny_test", "--out", "-")
+    assert (code, err) == (0, "")
+    check_run_json(json.loads(stdout))
+
+
+def test_run_builtin_preset_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("DECOUPLING_PRESETS_DIR", str(tmp_path / "none"))
+    entries, _ = PresetStore().list()
+    if not entries:
+        pytest.skip("no built-in presets yet")
+    code, stdout, err = cli(capsys, "run", entries[0].id, "--out", "-")
+    assert (code, err) == (0, "")
+    levers = json.loads(stdout)["levers"]
+    assert levers == PresetStore().load(entries[0].id).levers()
+
+
+def test_run_broken_or_unknown_preset_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    folder = tmp_path / "presets"
+    folder.mkdir()
+    monkeypatch.setenv("DECOUPLING_PRESETS_DIR", str(folder))
+    monkeypatch.chdir(tmp_path)
+    write(folder, "broken.json", '{"id": "broken", "name": "B", "evasion": 7}')
+    code, _, err = cli(capsys, "run", "broken", "--out", "-")
+    assert code == 2
+    assert_one_line_error(err, "broken.json", "evasion")
+    for spec in ("unknown_id", "../etc/passwd", "con"):
+        code, _, err = cli(capsys, "run", spec, "--out", "-")
+        assert code == 2
+        assert_one_line_error(err, spec)
+
+
+def test_model_never_imports_scenarios():
+    """Layering: scenarios -> model, never the reverse (run loads it lazily)."""
+    code = (
+        "import sys, pkgutil, importlib, model\n"
+        "for m in pkgutil.iter_modules(model.__path__):\n"
+        "    if m.name != '__main__':\n"
+        "        importlib.import_module('model.' + m.name)\n"
+        "bad = [n for n in sys.modules if n.split('.')[0] == 'scenarios']\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 
 @pytest.mark.parametrize(

@@ -1,117 +1,117 @@
-"""Streamlit entry point: levers in the sidebar, the model's headline metrics.
+"""Streamlit entry point: page, sidebar, tabs. Thin: the work is in dashboard/.
 
-Run with ``make run``. This first version wires widgets -> levers -> model ->
-metrics; the charts, presets and share links build on it.
+Run with ``make run``; widgets -> levers -> model (cached) -> figures.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from model import policy
-from model.data import Baseline, load_baseline
-from model.metrics import METRICS_BY_NAME
-from model.simulation import ConvergenceError, simulate
+from dashboard import cache, export, figures, presets_panel, sidebar
+from dashboard.format import plain
+from dashboard.views import flows, method, overview, winners
+from model.simulation import ConvergenceError
+from scenarios.schema import Scenario
+from scenarios.store import PresetError, PresetStore
 
-HEADLINE = (
-    "china_tech_price_change_pct",
-    "china_tech_imports_from_coalition_change_pct",
-    "coalition_tech_revenue_change_usd_bn",
-    "backfill_share",
-    "world_welfare_change_pct",
-    "cost_effectiveness",
+st.set_page_config(
+    page_title="Small yard, high fence: the decoupling dashboard",
+    page_icon=":material/fence:",
+    layout="wide",
 )
 
 
-@st.cache_resource
-def baseline() -> Baseline:
-    """The calibrated 2022 baseline, loaded and validated once per server."""
-    return load_baseline()
+def load_presets(store: PresetStore) -> tuple[dict[str, Scenario], dict]:
+    """Built-in presets (cached) and this user's saved ones, with their entries."""
+    entries, broken = store.list()
+    presets = dict(cache.builtin_presets())
+    for entry in entries:
+        if entry.origin == "user":
+            try:
+                presets[entry.id] = store.load(entry.id)
+            except PresetError as error:
+                broken.append(error)
+    for problem in broken:
+        st.sidebar.warning(f"Skipped a broken preset file: {plain(str(problem))}")
+    return presets, {e.id: e for e in entries}
 
 
-@st.cache_data(max_entries=512)
-def run(levers: tuple[tuple[str, policy.LeverValue], ...]) -> dict[str, object]:
-    """Solve one scenario (cached by lever values, shared across sessions)."""
-    simulation = simulate(dict(levers), baseline())
-    return {**simulation.metrics.to_dict(), "ms": 1000 * simulation.seconds}
+store = PresetStore()
+presets, entries = load_presets(store)
+controls = sidebar.render(presets, entries)
+presets_panel.render(store, controls, presets, entries)
 
-
-def lever_widget(lever: policy.Lever) -> policy.LeverValue:
-    """One sidebar widget for a lever, labelled and explained from the lever table."""
-    help_text = f"{lever.meaning} Unit: {lever.unit}."
-    if lever.kind == "bool":
-        return st.checkbox(
-            lever.label, value=lever.default, key=lever.name, help=help_text
-        )
-    if lever.kind == "choice":
-        return st.selectbox(lever.label, lever.choices, key=lever.name, help=help_text)
-    return st.slider(
-        f"{lever.label} ({lever.unit})",
-        min_value=lever.minimum,
-        max_value=lever.maximum,
-        value=lever.default,
-        step=lever.step,
-        key=lever.name,
-        help=help_text,
-    )
-
-
-def levers_from_sidebar() -> dict[str, policy.LeverValue]:
-    """Every lever, grouped as in the lever table."""
-    values = {}
-    with st.sidebar:
-        st.header("Scenario")
-        for group, title in policy.GROUPS.items():
-            with st.expander(title, expanded=group in ("yard", "fence")):
-                for lever in policy.LEVERS:
-                    if lever.group == group:
-                        values[lever.name] = lever_widget(lever)
-    return values
-
-
-def format_metric(name: str, value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    unit = METRICS_BY_NAME[name].unit
-    if unit == "share":
-        return f"{100 * value:.1f}%"
-    if unit == "%":
-        return f"{value:+.2f}%"
-    return f"{value:+.2f} {unit}"
-
-
-st.set_page_config(page_title="Decoupling scenario dashboard", layout="wide")
 st.title("Small yard, high fence: who loses what")
 st.caption(
-    "A multi-sector Armington trade model of U.S. technology export controls on "
-    "China, calibrated to 2022. Changes are relative to the 2022 baseline."
+    f"Scenario: **{plain(controls.preset.name)}**"
+    + (
+        f", changed: {', '.join(controls.changed_from_preset)}"
+        if controls.changed_from_preset
+        else ""
+    )
+    + ". A multi-sector Armington trade model calibrated to 2022; every number is a "
+    "change from the 2022 baseline, and the deltas compare with the no-controls "
+    "reference (2017 tariffs)."
 )
-levers = levers_from_sidebar()
 try:
-    result = run(tuple(levers.items()))
+    with st.spinner("Solving the equilibrium..."):
+        sim = cache.solve(controls.levers)
+        reference = cache.reference()
 except ConvergenceError as error:
     st.error(
-        f"The model did not converge for these levers, so no numbers are shown: {error}"
+        "The model found no equilibrium for these levers, so no numbers are shown. "
+        f"{plain(str(error))}"
     )
     st.stop()
 
-columns = st.columns(3)
-for k, name in enumerate(HEADLINE):
-    value = result["metrics"][name]
-    columns[k % 3].metric(
-        METRICS_BY_NAME[name].label,
-        format_metric(name, value),
-        help=f"`{name}` [{METRICS_BY_NAME[name].unit}]; n/a when undefined "
-        "(no coalition loss to compare with).",
-    )
-st.caption(f"Computed in {result['ms']:.1f} ms.")
-st.dataframe(
-    {
-        "region": list(result["metrics"]["welfare_change_pct"]),
-        "welfare change (%)": list(result["metrics"]["welfare_change_pct"].values()),
-        "welfare change (USD bn)": list(
-            result["metrics"]["welfare_change_usd_bn"].values()
-        ),
-    },
-    hide_index=True,
+tab_overview, tab_flows, tab_winners, tab_method = st.tabs(
+    ["Overview", "Trade flows", "Winners and losers", "Method and sources"]
 )
+with tab_overview:
+    overview.render(sim, reference, cache.preset_points())
+with tab_flows:
+    flows.render(sim, reference)
+with tab_winners:
+    winners.render(sim)
+with tab_method:
+    method.render(controls.levers, controls.preset, cache.baseline())
+
+with st.sidebar.expander("Download", expanded=False):
+    st.download_button(
+        "Results (CSV)",
+        data=export.results_csv(sim, reference),
+        file_name="decoupling-results.csv",
+        mime="text/csv",
+        key="download_csv",
+    )
+    st.download_button(
+        "Scenario (JSON)",
+        data=export.scenario_json(controls.levers, controls.preset),
+        file_name=f"{controls.preset.id}-scenario.json",
+        mime="application/json",
+        key="download_json",
+    )
+    if st.button("Build the HTML report", key="build_report"):
+        report_figures = [
+            figures.security_cost_map(
+                cache.preset_points(), overview.current_point(sim)
+            ),
+            figures.china_imports_sankey(sim, case="This scenario"),
+            figures.welfare_bars(sim),
+            figures.tech_revenue_heatmap(sim),
+        ]
+        st.download_button(
+            "Report (HTML, works offline)",
+            data=export.html_report(
+                sim,
+                reference,
+                controls.preset,
+                controls.levers,
+                report_figures,
+                title=f"Decoupling scenario: {controls.preset.name}",
+            ),
+            file_name="decoupling-report.html",
+            mime="text/html",
+            key="download_report",
+            on_click="ignore",
+        )

@@ -48,26 +48,34 @@ class Simulation:
         return self
 
     def flows_frame(self, b: int = 0) -> pd.DataFrame:
-        """Tidy flows of element ``b``: exporter, importer, sector, baseline and
-        scenario value [USD bn] and change [%] (NaN where the baseline is zero)."""
+        """Tidy flows of element ``b``, one row per exporter, importer and sector.
+
+        Columns: ``baseline_usd_bn`` and ``scenario_usd_bn`` (values), their change
+        ``change_pct``; ``scenario_volume_usd_bn``, the delivered quantity at 2022
+        prices X' / (p_hat tau_hat), and its change ``volume_change_pct`` [%].
+        Changes are NaN where the baseline flow is zero.
+        """
         regions, sectors = self.baseline.regions, self.baseline.sectors
         old = self.baseline.flows_usd_bn
         new = self.equilibrium.flows[b]
+        price = self.equilibrium.p_hat[b][:, None, :] * self.shocks.tau_hat[b]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            volume = np.where(new > 0, new / price, 0.0)
+            change = np.where(old > 0, 100 * (new / old - 1), np.nan)
+            volume_change = np.where(old > 0, 100 * (volume / old - 1), np.nan)
         index = pd.MultiIndex.from_product(
             [regions, regions, sectors], names=["exporter", "importer", "sector"]
         )
-        frame = pd.DataFrame(
-            {"baseline_usd_bn": old.ravel(), "scenario_usd_bn": new.ravel()},
+        return pd.DataFrame(
+            {
+                "baseline_usd_bn": old.ravel(),
+                "scenario_usd_bn": new.ravel(),
+                "change_pct": change.ravel(),
+                "scenario_volume_usd_bn": volume.ravel(),
+                "volume_change_pct": volume_change.ravel(),
+            },
             index=index,
         ).reset_index()
-        positive = frame["baseline_usd_bn"] > 0
-        frame["change_pct"] = np.nan
-        frame.loc[positive, "change_pct"] = 100 * (
-            frame.loc[positive, "scenario_usd_bn"]
-            / frame.loc[positive, "baseline_usd_bn"]
-            - 1
-        )
-        return frame
 
     def regions_frame(self, b: int = 0) -> pd.DataFrame:
         """Per region of element ``b``: welfare [%, USD bn], income (GDP) and

@@ -1,4 +1,4 @@
-"""AppTest: the app wires sidebar levers to the model and shows its metrics."""
+"""AppTest: every tab renders, KPIs equal the model, presets, links, saving."""
 
 from __future__ import annotations
 
@@ -8,46 +8,149 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import format
+from dashboard.views.overview import HEADLINE, LABELS
 from helpers import APP, ROOT
+from model.policy import LEVERS
 from model.simulation import simulate
+from scenarios.store import PresetStore
+
+CHARTS = {
+    "security_cost_map",
+    "sankey_reference",
+    "sankey_scenario",
+    "bilateral_change_heatmap",
+    "china_imports_bars",
+    "welfare_bars",
+    "tech_revenue",
+}
 
 
 @pytest.fixture
-def at() -> AppTest:
-    return AppTest.from_file(str(APP), default_timeout=30)
+def presets_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "presets"
+    monkeypatch.setenv("DECOUPLING_PRESETS_DIR", str(folder))
+    return folder
 
 
-def metric_values(at: AppTest) -> dict[str, str]:
+@pytest.fixture
+def at(presets_dir) -> AppTest:
+    return AppTest.from_file(str(APP), default_timeout=60)
+
+
+def chart_keys(at: AppTest) -> set[str]:
+    return {el.key for el in at.get("plotly_chart")}
+
+
+def kpis(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_default_scenario_shows_zero_changes(at):
+def current_levers(at: AppTest) -> dict[str, object]:
+    return {lever.name: at.session_state[lever.name] for lever in LEVERS}
+
+
+def test_every_tab_renders_its_charts(at):
     at.run()
     assert not at.exception
-    values = metric_values(at)
-    assert values["China's technology price index"] == "+0.00%"
-    assert values["Backfill by non-participants"] == "n/a"
+    assert len(at.tabs) == 4
+    assert chart_keys(at) == CHARTS
+    assert any("Solved in" in c.value for c in at.caption)
+    assert len(at.get("latex")) >= 6  # the method tab
 
 
-def test_sliders_drive_the_model(at):
+def test_kpis_equal_the_models_metrics(at):
     at.run()
-    at.slider(key="scope_ai_chips").set_value(1.0)
-    at.slider(key="fence_pct").set_value(150.0).run()
+    levers = current_levers(at)
+    sim = simulate(levers)
+    reference = simulate(PresetStore().load("no_controls").levers())
+    shown = kpis(at)
+    for name in HEADLINE:
+        value = sim.metrics.scalar(name)
+        assert shown[LABELS[name]] == format.metric_value(name, value)
+    deltas = {m.label: m.proto.delta for m in at.metric}
+    name = "china_tech_price_change_pct"
+    assert deltas[LABELS[name]] == format.metric_delta(
+        name, sim.metrics.scalar(name), reference.metrics.scalar(name)
+    )
+
+
+def test_moving_a_slider_changes_the_kpis_and_the_link(at):
+    at.run()
+    before = kpis(at)[LABELS["china_tech_price_change_pct"]]
+    at.slider(key="fence_pct").set_value(300.0).run()
     assert not at.exception
-    expected = simulate({"scope_ai_chips": 1.0, "fence_pct": 150.0})
-    price = expected.metrics.scalar("china_tech_price_change_pct")
-    values = metric_values(at)
-    assert values["China's technology price index"] == f"{price:+.2f}%"
-    revenue = expected.metrics.scalar("coalition_tech_revenue_change_usd_bn")
-    assert values["Coalition technology revenue"] == f"{revenue:+.2f} USD bn"
+    after = kpis(at)[LABELS["china_tech_price_change_pct"]]
+    assert after != before
+    assert at.query_params["fence"] == ["300"] or at.query_params["fence"] == "300"
+    expected = simulate(current_levers(at)).metrics.scalar(
+        "china_tech_price_change_pct"
+    )
+    assert after == format.metric_value("china_tech_price_change_pct", expected)
 
 
-def test_every_lever_has_a_widget(at):
-    from model.policy import LEVERS
-
+@pytest.mark.parametrize(
+    "preset_id", ["no_controls", "oct_2023_update", "full_decoupling"]
+)
+def test_choosing_a_preset_sets_every_lever(at, preset_id):
     at.run()
-    keys = {w.key for w in [*at.slider, *at.checkbox, *at.selectbox]}
-    assert {lever.name for lever in LEVERS} <= keys
+    at.selectbox(key="preset").select(preset_id).run()
+    assert not at.exception
+    assert current_levers(at) == PresetStore().load(preset_id).levers()
+    assert at.query_params["p"] in (preset_id, [preset_id])
+
+
+def test_share_link_restores_the_levers_and_warns_about_bad_parts(at):
+    at.query_params["v"] = "1"
+    at.query_params["p"] = "oct_2023_update"
+    at.query_params["fence"] = "300"
+    at.query_params["nld"] = "0.25"
+    at.query_params["bogus"] = "<b>1</b>"
+    at.query_params["jpn"] = "7"
+    at.run()
+    assert not at.exception
+    expected = PresetStore().load("oct_2023_update").levers() | {
+        "fence_pct": 300.0,
+        "participation_nld": 0.25,
+    }
+    assert current_levers(at) == expected
+    warnings = " ".join(w.value for w in at.sidebar.warning)
+    assert "unknown parameter" in warnings and "jpn: ignored" in warnings
+
+
+def test_link_round_trip(at):
+    at.run()
+    at.selectbox(key="preset").select("dec_2024_hbm").run()
+    at.slider(key="participation_twn").set_value(0.45).run()
+    link = {k: at.query_params[k] for k in at.query_params}
+    fresh = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in link.items():
+        fresh.query_params[key] = value
+    fresh.run()
+    assert current_levers(fresh) == current_levers(at)
+    assert fresh.session_state["preset"] == "dec_2024_hbm"
+
+
+def test_save_and_delete_a_preset_through_the_ui(at, presets_dir):
+    at.run()
+    at.slider(key="fence_pct").set_value(250.0).run()
+    at.text_input(key="save_name").input("My seminar case").run()
+    at.button(key="save_preset").click().run()
+    assert not at.exception
+    saved = PresetStore().load("my_seminar_case")
+    assert saved.fence_pct == 250.0 and (presets_dir / "my_seminar_case.json").exists()
+    assert at.session_state["preset"] == "my_seminar_case"
+
+    at.text_input(key="save_name").input("My seminar case").run()
+    at.button(key="save_preset").click().run()  # exists: asks first
+    assert at.button(key="overwrite_preset")
+    assert (presets_dir / "my_seminar_case.json").read_text() == saved.to_json()
+
+    at.selectbox(key="manage_preset").select("my_seminar_case").run()
+    at.button(key="delete_preset").click().run()
+    assert not at.exception
+    assert not (presets_dir / "my_seminar_case.json").exists()
+    assert at.session_state["preset"] != "my_seminar_case"
 
 
 def test_model_never_imports_streamlit_or_plotly():

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import errno
 import json
-import multiprocessing
 import os
 import random
 import re
 import string
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -522,14 +523,19 @@ def _payload(rng: random.Random, tag: str) -> str:
     return tag + "".join(rng.choices(string.ascii_letters, k=rng.randint(0, 1500)))
 
 
-def churn(folder: str, worker: int, seed: int, start, result: str) -> None:
-    """One process of the concurrency test: mixed operations, then its record."""
+def churn(folder: str, worker: int, seed: int, go: str, result: str) -> None:
+    """One process of the concurrency test: mixed operations, then its record.
+
+    All processes start together once the file ``go`` exists.
+    """
     rng = random.Random(seed * 1000 + worker)
     store = PresetStore(Path(folder), Path(folder) / "no_builtins")
     mine: dict[str, str] = {}  # own id -> description last written
     shared: list[str] = []
     claimed: dict[str, str] = {}  # claim id -> description, if this process won
-    start.wait(timeout=60)
+    deadline = time.monotonic() + 60
+    while not Path(go).exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
     for step in range(OPERATIONS):
         tag = f"w{worker}s{step}:"
         operation = rng.choice(
@@ -577,20 +583,39 @@ def churn(folder: str, worker: int, seed: int, start, result: str) -> None:
 
 def test_concurrent_processes_keep_the_folder_consistent(tmp_path: Path):
     folder = tmp_path / "shared_presets"
-    context = multiprocessing.get_context("spawn")
-    start = context.Barrier(WORKERS)
+    go = tmp_path / "go"
     seed = random.randrange(1_000_000)
     results = [tmp_path / f"result_{k}.json" for k in range(WORKERS)]
+    # Separate interpreters (not multiprocessing): a worker must not depend on
+    # what the test process's __main__ happens to be (AppTest replaces it).
+    code = (
+        "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; "
+        "from test_store import churn; "
+        "churn(sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6], "
+        "sys.argv[7])"
+    )
+    here = Path(__file__).resolve().parent
     processes = [
-        context.Process(target=churn, args=(str(folder), k, seed, start, str(out)))
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                code,
+                str(here),
+                str(here.parent),
+                str(folder),
+                str(k),
+                str(seed),
+                str(go),
+                str(out),
+            ]  # fmt: skip
+        )
         for k, out in enumerate(results)
     ]
     began = time.monotonic()
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join(timeout=120)
-    assert [p.exitcode for p in processes] == [0] * WORKERS, f"seed {seed}"
+    go.touch()
+    codes = [process.wait(timeout=120) for process in processes]
+    assert codes == [0] * WORKERS, f"seed {seed}"
     assert time.monotonic() - began < 60
 
     store = PresetStore(folder, tmp_path / "no_builtins")

@@ -1,0 +1,349 @@
+"""Plotly figures: a solved scenario in, a ``go.Figure`` out. Never imports streamlit.
+
+Every function takes :class:`model.simulation.Simulation` objects (element 0) and
+keyword options, reshapes what the model computed, and returns a figure whose
+title states the takeaway and whose axes carry units. No number is computed here
+that a test of the model should pin; the model's tidy accessors do the maths.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.theme import (
+    CURRENT_COLOR,
+    GAIN_COLOR,
+    LOSS_COLOR,
+    NEUTRAL_COLOR,
+    REGION_COLORS,
+    SECTOR_COLORS,
+    TEMPLATE_NAME,
+    region_label,
+    sector_label,
+)
+from model.names import TARGET, TECH_SECTORS
+from model.simulation import Simulation
+
+
+def _layout(fig: go.Figure, title: str, **layout: object) -> go.Figure:
+    fig.update_layout(template=TEMPLATE_NAME, title={"text": title}, **layout)
+    return fig
+
+
+def _signed(value: float, unit: str = "%", digits: int = 2) -> str:
+    return f"{value:+.{digits}f}{unit}"
+
+
+OFF_SCALE_IQR = 8.0
+"""Points further than this many interquartile ranges from the middle half are
+pinned to the edge of the axes (with their true values in the label)."""
+
+
+def _visible_range(values: np.ndarray) -> tuple[float, float]:
+    """Axis range that keeps the bulk of the points readable."""
+    finite = values[np.isfinite(values)]
+    q1, q3 = np.percentile(finite, [25, 75])
+    spread = max(q3 - q1, 0.05 * max(abs(q1), abs(q3), 1e-9), 1e-9)
+    inside = finite[
+        (finite >= q1 - OFF_SCALE_IQR * spread)
+        & (finite <= q3 + OFF_SCALE_IQR * spread)
+    ]
+    low, high = float(inside.min()), float(inside.max())
+    pad = 0.15 * max(high - low, 1e-9)
+    return low - pad, high + pad
+
+
+def _label_sides(x: np.ndarray, x_range: tuple[float, float]) -> list[str]:
+    """Labels point inward: left of points in the right half, right of the others,
+    so that no label runs off the plot."""
+    middle = (x_range[0] + x_range[1]) / 2
+    return ["middle left" if v > middle else "middle right" for v in x]
+
+
+def security_cost_map(points: pd.DataFrame, current: pd.Series) -> go.Figure:
+    """China's technology cost against the coalition's welfare cost.
+
+    Parameters
+    ----------
+    points : DataFrame with columns name, coalition_cost_usd_bn, china_cost_pct
+        One row per built-in preset.
+    current : Series with the same fields
+        The scenario on screen, drawn as a highlighted star.
+
+    A preset far beyond all others (full decoupling) would squash the rest into a
+    corner; it is drawn at the edge of the axes with its true values in the label.
+    """
+    x_all = np.append(points["coalition_cost_usd_bn"], current["coalition_cost_usd_bn"])
+    y_all = np.append(points["china_cost_pct"], current["china_cost_pct"])
+    x_range, y_range = _visible_range(x_all), _visible_range(y_all)
+    x = points["coalition_cost_usd_bn"].clip(*x_range)
+    y = points["china_cost_pct"].clip(*y_range)
+    off = (x != points["coalition_cost_usd_bn"]) | (y != points["china_cost_pct"])
+    labels = [
+        f"{name} (off scale: {cost:.0f} USD bn, {price:+.1f}%)" if is_off else name
+        for name, cost, price, is_off in zip(
+            points["name"],
+            points["coalition_cost_usd_bn"],
+            points["china_cost_pct"],
+            off,
+            strict=True,
+        )
+    ]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=x.tolist(),
+            y=y.tolist(),
+            mode="markers+text",
+            text=labels,
+            textposition=_label_sides(x.to_numpy(), x_range),
+            cliponaxis=False,
+            textfont={"size": 13},
+            marker={
+                "size": 13,
+                "color": NEUTRAL_COLOR,
+                "symbol": ["diamond-wide" if o else "circle" for o in off],
+                "line": {"width": 1},
+            },
+            customdata=np.column_stack(
+                [points["coalition_cost_usd_bn"], points["china_cost_pct"]]
+            ).tolist(),
+            name="Built-in presets",
+            hovertemplate="%{text}<br>coalition cost %{customdata[0]:.2f} USD bn"
+            "<br>China's tech prices %{customdata[1]:+.2f}%<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[float(np.clip(current["coalition_cost_usd_bn"], *x_range))],
+            y=[float(np.clip(current["china_cost_pct"], *y_range))],
+            mode="markers",
+            marker={"size": 24, "color": CURRENT_COLOR, "symbol": "star"},
+            name="This scenario",
+            hovertemplate="This scenario<br>coalition cost "
+            f"{float(current['coalition_cost_usd_bn']):.2f} USD bn"
+            f"<br>China's tech prices {float(current['china_cost_pct']):+.2f}%"
+            "<extra></extra>",
+        )
+    )
+    title = (
+        f"This scenario raises China's technology prices "
+        f"{_signed(float(current['china_cost_pct']))} at a coalition welfare cost of "
+        f"{float(current['coalition_cost_usd_bn']):.2f} USD bn a year"
+    )
+    return _layout(
+        fig,
+        title,
+        xaxis={
+            "title": {"text": "Coalition welfare lost (USD bn a year)"},
+            "range": list(x_range),
+        },
+        yaxis={
+            "title": {"text": "China's technology prices (% change)"},
+            "range": list(y_range),
+        },
+        legend={"orientation": "h", "y": -0.18},
+        height=560,
+    )
+
+
+def china_imports_sankey(sim: Simulation, *, case: str) -> go.Figure:
+    """China's technology imports by foreign supplier and sector (values, USD bn).
+
+    Node order is fixed (regions, then sectors), so the reference and the scenario
+    drawn side by side line up.
+    """
+    flows = sim.flows_frame()
+    rows = flows[
+        (flows.importer == TARGET)
+        & (flows.exporter != TARGET)
+        & flows.sector.isin(TECH_SECTORS)
+        & (flows.scenario_usd_bn > 0)
+    ]
+    suppliers = [r for r in sim.baseline.regions if r != TARGET]
+    labels = [region_label(r) for r in suppliers] + [
+        sector_label(s) for s in TECH_SECTORS
+    ]
+    colors = [REGION_COLORS[r] for r in suppliers] + [
+        SECTOR_COLORS[s] for s in TECH_SECTORS
+    ]
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="fixed",
+            node={"label": labels, "color": colors, "pad": 12, "thickness": 18},
+            link={
+                "source": [suppliers.index(e) for e in rows.exporter],
+                "target": [len(suppliers) + TECH_SECTORS.index(s) for s in rows.sector],
+                "value": rows.scenario_usd_bn.tolist(),
+                "color": [_alpha(REGION_COLORS[e], 0.45) for e in rows.exporter],
+            },
+            valueformat=".2f",
+            valuesuffix=" USD bn",
+        )
+    )
+    title = (
+        f"{case}: China imports {rows.scenario_usd_bn.sum():,.1f} USD bn of technology"
+    )
+    return _layout(fig, title, height=520, font={"size": 14})
+
+
+def _alpha(hex_color: str, alpha: float) -> str:
+    r, g, b = (int(hex_color[k : k + 2], 16) for k in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def bilateral_change_heatmap(
+    sim: Simulation, sector: str, *, measure: str = "volume", zmax: float = 20
+) -> go.Figure:
+    """Percent change of every bilateral flow in one sector (exporter x importer).
+
+    ``measure`` is "volume" (delivered quantities at 2022 prices) or "value".
+    The title names the largest cut in USD bn, not in percent: a tiny flow can
+    halve without mattering.
+    """
+    flows = sim.flows_frame()
+    part = flows[flows.sector == sector]
+    column = "volume_change_pct" if measure == "volume" else "change_pct"
+    level = "scenario_volume_usd_bn" if measure == "volume" else "scenario_usd_bn"
+    order = list(sim.baseline.regions)
+    table = part.pivot(index="exporter", columns="importer", values=column)
+    values = table.loc[order, order].to_numpy()
+    text = np.where(
+        np.isnan(values), "no trade", np.char.mod("%+.1f%%", np.nan_to_num(values))
+    )
+    largest = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 0.0
+    fig = go.Figure(
+        go.Heatmap(
+            z=values.tolist(),
+            x=order,
+            y=order,
+            text=text.tolist(),
+            texttemplate="%{text}",
+            colorscale="RdBu",
+            zmid=0,
+            zmin=-max(zmax, largest),
+            zmax=max(zmax, largest),
+            colorbar={"title": {"text": f"{measure} change (%)"}},
+            hovertemplate="%{y} to %{x}: %{text}<extra></extra>",
+        )
+    )
+    cut = (part[level] - part.baseline_usd_bn).to_numpy()
+    k = int(np.argmin(cut))
+    worst = part.iloc[k]
+    title = (
+        f"{sector_label(sector)}: the largest cut is {worst.exporter} to "
+        f"{worst.importer}, {cut[k]:+.2f} USD bn ({worst[column]:+.1f}% in {measure})"
+        if cut[k] < 0
+        else f"{sector_label(sector)}: no bilateral flow falls"
+    )
+    return _layout(
+        fig,
+        title,
+        xaxis_title="Importer",
+        yaxis_title="Exporter",
+        yaxis={"autorange": "reversed"},
+        height=560,
+    )
+
+
+def china_imports_bars(sim: Simulation, reference: Simulation) -> go.Figure:
+    """China's technology imports by supplier, stacked by sector, reference vs now."""
+    frames = []
+    for case, result in (("Reference", reference), ("This scenario", sim)):
+        flows = result.flows_frame()
+        rows = flows[
+            (flows.importer == TARGET)
+            & (flows.exporter != TARGET)
+            & flows.sector.isin(TECH_SECTORS)
+        ]
+        frames.append(rows.assign(case=case))
+    data = pd.concat(frames)
+    fig = go.Figure()
+    for sector in TECH_SECTORS:
+        part = data[data.sector == sector]
+        fig.add_trace(
+            go.Bar(
+                x=[part.exporter.tolist(), part.case.tolist()],
+                y=part.scenario_usd_bn.tolist(),
+                name=sector_label(sector),
+                marker={"color": SECTOR_COLORS[sector]},
+            )
+        )
+    totals = data.groupby("case")["scenario_usd_bn"].sum()
+    change = 100 * (totals["This scenario"] / totals["Reference"] - 1)
+    title = f"China's technology imports: {_signed(change)} against the reference"
+    return _layout(
+        fig,
+        title,
+        barmode="stack",
+        yaxis_title="Imports (USD bn a year)",
+        xaxis_title="Supplier / case",
+        height=520,
+    )
+
+
+def welfare_bars(sim: Simulation, *, unit: str = "pct") -> go.Figure:
+    """Welfare change by region, in % of spending or USD bn a year."""
+    regions = sim.regions_frame()
+    column = "welfare_change_pct" if unit == "pct" else "welfare_change_usd_bn"
+    axis = "Welfare change (%)" if unit == "pct" else "Welfare change (USD bn a year)"
+    values = regions[column].to_numpy()
+    fig = go.Figure(
+        go.Bar(
+            x=regions.region.tolist(),
+            y=values.tolist(),
+            marker={
+                "color": [REGION_COLORS[r] for r in regions.region],
+                "line": {"color": "#333", "width": 1},
+            },
+            text=[_signed(v, "%" if unit == "pct" else "", 3) for v in values],
+            textposition="outside",
+            hovertemplate="%{x}: %{y:.4f}<extra></extra>",
+        )
+    )
+    loser = regions.region[int(np.nanargmin(values))]
+    winner = regions.region[int(np.nanargmax(values))]
+    title = f"{region_label(loser)} loses most; {region_label(winner)} gains most"
+    return _layout(fig, title, yaxis_title=axis, xaxis_title="Region", height=480)
+
+
+def tech_revenue_heatmap(sim: Simulation) -> go.Figure:
+    """Change in technology sales (all destinations) by region and sector [USD bn]."""
+    flows = sim.flows_frame()
+    tech = flows[flows.sector.isin(TECH_SECTORS)]
+    sales = tech.groupby(["exporter", "sector"])[
+        ["baseline_usd_bn", "scenario_usd_bn"]
+    ].sum()
+    change = (sales.scenario_usd_bn - sales.baseline_usd_bn).unstack("sector")
+    change = change.loc[list(sim.baseline.regions), list(TECH_SECTORS)]
+    values = change.to_numpy()
+    largest = float(np.abs(values).max()) or 1.0
+    fig = go.Figure(
+        go.Heatmap(
+            z=values.tolist(),
+            x=[sector_label(s) for s in TECH_SECTORS],
+            y=list(change.index),
+            text=np.char.mod("%+.2f", values).tolist(),
+            texttemplate="%{text}",
+            colorscale=[[0, LOSS_COLOR], [0.5, "#ffffff"], [1, GAIN_COLOR]],
+            zmin=-largest,
+            zmax=largest,
+            colorbar={"title": {"text": "USD bn"}},
+            hovertemplate="%{y}, %{x}: %{z:+.3f} USD bn<extra></extra>",
+        )
+    )
+    row, col = np.unravel_index(np.argmin(values), values.shape)
+    title = (
+        f"Biggest technology revenue loss: {change.index[row]} in "
+        f"{sector_label(TECH_SECTORS[col]).lower()} ({values[row, col]:+.2f} USD bn)"
+    )
+    return _layout(
+        fig,
+        title,
+        xaxis_title="Sector",
+        yaxis_title="Seller",
+        yaxis={"autorange": "reversed"},
+        height=480,
+    )

@@ -1,0 +1,182 @@
+"""Sidebar panel: save the current levers as a preset, rename, delete, import, export.
+
+Every action is a button callback, so it runs before the next rerun draws the
+widgets and may switch the preset picker. Results are shown as a message kept in
+session state; nothing saved is overwritten without a second, explicit click.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from dashboard.format import plain
+from dashboard.sidebar import PRESET_KEY, Controls, apply_preset
+from scenarios.schema import Scenario, ScenarioError, scenario_from_dict
+from scenarios.store import PresetEntry, PresetError, PresetStore, slugify
+
+MESSAGE_KEY = "preset_message"
+PENDING_OVERWRITE_KEY = "pending_overwrite"
+
+
+def _say(kind: str, text: str) -> None:
+    st.session_state[MESSAGE_KEY] = (kind, text)
+
+
+def _scenario_to_save(controls: Controls) -> Scenario:
+    """The current levers as a user preset named from the text inputs."""
+    name = st.session_state.get("save_name", "").strip()
+    description = st.session_state.get("save_description", "").strip()
+    base = controls.preset
+    kept = {
+        k: v for k, v in base.rationale.items() if k not in controls.changed_from_preset
+    }
+    return scenario_from_dict(
+        {
+            "id": slugify(name),
+            "name": name,
+            "description": description
+            or f"Saved from '{base.name}'"
+            + (
+                f", changed: {', '.join(controls.changed_from_preset)}."
+                if controls.changed_from_preset
+                else "."
+            ),
+            "as_of": base.as_of,
+            "citations": list(base.citations),
+            "rationale": kept,
+        }
+        | controls.levers
+    )
+
+
+def _save(
+    store: PresetStore,
+    controls: Controls,
+    presets: Mapping[str, Scenario],
+    overwrite: bool,
+) -> None:
+    try:
+        scenario = _scenario_to_save(controls)
+    except (PresetError, ScenarioError) as error:
+        problems = getattr(error, "problems", [str(error)])
+        _say("error", plain("; ".join(problems)))
+        return
+    try:
+        store.save(scenario, overwrite=overwrite)
+    except PresetError as error:
+        if "already exists" in str(error):
+            st.session_state[PENDING_OVERWRITE_KEY] = scenario.id
+            _say(
+                "warning",
+                f"A saved preset called {plain(repr(scenario.name))} exists. "
+                "Click 'Overwrite' to replace it.",
+            )
+        else:
+            _say("error", plain(str(error)))
+        return
+    st.session_state.pop(PENDING_OVERWRITE_KEY, None)
+    st.session_state[PRESET_KEY] = scenario.id
+    _say("success", f"Saved {plain(repr(scenario.name))}.")
+
+
+def _rename(store: PresetStore) -> None:
+    old = st.session_state.get("manage_preset")
+    new_name = st.session_state.get("rename_to", "").strip()
+    try:
+        entry = store.rename(old, slugify(new_name), new_name)
+    except (PresetError, ScenarioError) as error:
+        _say("error", plain(str(error)))
+        return
+    if st.session_state.get(PRESET_KEY) == old:
+        st.session_state[PRESET_KEY] = entry.id
+    _say("success", f"Renamed to {plain(repr(entry.name))}.")
+
+
+def _delete(store: PresetStore, presets: Mapping[str, Scenario]) -> None:
+    target = st.session_state.get("manage_preset")
+    try:
+        store.delete(target)
+    except PresetError as error:
+        _say("error", plain(str(error)))
+        return
+    if st.session_state.get(PRESET_KEY) == target:
+        st.session_state[PRESET_KEY] = next(iter(presets))
+        apply_preset(presets)
+    _say("success", f"Deleted {plain(repr(target))}.")
+
+
+def _import(store: PresetStore) -> None:
+    upload = st.session_state.get("import_file")
+    if upload is None:
+        return
+    try:
+        scenario = store.import_json(upload.getvalue())
+    except ScenarioError as error:
+        _say("error", f"{plain(upload.name)}: " + plain("; ".join(error.problems)))
+        return
+    except PresetError as error:
+        _say("error", f"{plain(upload.name)}: {plain(str(error))}")
+        return
+    _say("success", f"Imported {plain(repr(scenario.name))}.")
+
+
+def render(
+    store: PresetStore,
+    controls: Controls,
+    presets: Mapping[str, Scenario],
+    entries: Mapping[str, PresetEntry],
+) -> None:
+    """The panel; messages from the last action are shown at its top."""
+    with st.sidebar.expander("Save and manage presets", expanded=False):
+        if MESSAGE_KEY in st.session_state:
+            kind, text = st.session_state.pop(MESSAGE_KEY)
+            getattr(st, kind)(text)
+        st.text_input("Name", key="save_name", max_chars=120)
+        st.text_area("Description (optional)", key="save_description", max_chars=2000)
+        st.button(
+            "Save as preset",
+            key="save_preset",
+            on_click=_save,
+            args=(store, controls, presets, False),
+            disabled=not st.session_state.get("save_name", "").strip(),
+        )
+        if st.session_state.get(PENDING_OVERWRITE_KEY):
+            st.button(
+                "Overwrite",
+                key="overwrite_preset",
+                type="primary",
+                on_click=_save,
+                args=(store, controls, presets, True),
+            )
+        user = [k for k, e in entries.items() if e.origin == "user"]
+        if user:
+            st.divider()
+            st.selectbox(
+                "Saved preset",
+                user,
+                key="manage_preset",
+                format_func=lambda k: entries[k].name,
+            )
+            st.text_input("New name", key="rename_to", max_chars=120)
+            left, right = st.columns(2)
+            left.button("Rename", key="rename_preset", on_click=_rename, args=(store,))
+            right.button(
+                "Delete", key="delete_preset", on_click=_delete, args=(store, presets)
+            )
+        st.divider()
+        st.file_uploader(
+            "Import a preset (JSON)",
+            type=["json"],
+            key="import_file",
+            on_change=_import,
+            args=(store,),
+        )
+        st.download_button(
+            "Export this preset (JSON)",
+            data=store.export_json(controls.preset.id),
+            file_name=f"{controls.preset.id}.json",
+            mime="application/json",
+            key="export_preset",
+        )

@@ -1,0 +1,76 @@
+"""The visual language: one colour per region, a readable template, export config.
+
+Region colours are the Okabe-Ito palette (Okabe and Ito 2008), chosen to stay
+distinguishable for the common forms of colour-vision deficiency; ROW is grey.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from model.names import REGION_LABELS, SECTOR_LABELS
+
+REGION_COLORS: dict[str, str] = {
+    "USA": "#0072B2",  # blue
+    "CHN": "#D55E00",  # vermillion
+    "NLD": "#E69F00",  # orange
+    "JPN": "#CC79A7",  # reddish purple
+    "KOR": "#009E73",  # bluish green
+    "TWN": "#56B4E9",  # sky blue
+    "EUR": "#F0E442",  # yellow
+    "ROW": "#999999",  # grey
+}
+SECTOR_COLORS: dict[str, str] = {
+    "ai_chips": "#332288",  # indigo
+    "sme": "#88CCEE",  # cyan
+    "chips": "#44AA99",  # teal
+    "telecom": "#117733",  # green
+    "ict_hw": "#DDCC77",  # sand
+    "frontier": "#CC6677",  # rose
+    "rest": "#AA4499",  # purple
+}
+"""Sector colours: Paul Tol's 'muted' scheme, also colour-blind safe."""
+
+GAIN_COLOR = "#009E73"
+LOSS_COLOR = "#D55E00"
+NEUTRAL_COLOR = "#7f7f7f"
+CURRENT_COLOR = "#000000"
+
+FONT_FAMILY = "Source Sans Pro, Noto Sans, Noto Sans CJK SC, sans-serif"
+BASE_FONT_SIZE = 16
+
+TEMPLATE_NAME = "decoupling"
+pio.templates[TEMPLATE_NAME] = go.layout.Template(
+    layout=go.Layout(
+        font={"family": FONT_FAMILY, "size": BASE_FONT_SIZE, "color": "#1e2530"},
+        title={"font": {"size": BASE_FONT_SIZE + 4}, "x": 0, "xanchor": "left"},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        xaxis={"gridcolor": "#e5e8ee", "zerolinecolor": "#9aa3b2", "automargin": True},
+        yaxis={"gridcolor": "#e5e8ee", "zerolinecolor": "#9aa3b2", "automargin": True},
+        legend={"font": {"size": BASE_FONT_SIZE - 2}},
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        hoverlabel={"font": {"size": BASE_FONT_SIZE - 2}},
+    )
+)
+
+PLOTLY_CONFIG: dict[str, object] = {
+    "displaylogo": False,
+    "toImageButtonOptions": {
+        "format": "png",
+        "width": 1920,
+        "height": 1080,
+        "scale": 2,
+        "filename": "decoupling-chart",
+    },
+}
+"""Chart toolbar: PNG export at slide size (1920 x 1080, scale 2)."""
+
+
+def region_label(code: str) -> str:
+    return REGION_LABELS.get(code, code)
+
+
+def sector_label(code: str) -> str:
+    return SECTOR_LABELS.get(code, code)

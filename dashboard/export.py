@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -22,6 +20,7 @@ from model.metrics import METRICS
 from model.policy import LEVERS, LeverValue, validate_levers
 from model.simulation import Simulation
 from scenarios.schema import Scenario, scenario_from_dict
+from scenarios.store import PresetError, slugify
 
 CSV_COLUMNS = ("metric", "region", "sector", "reference", "scenario", "change")
 KEYS = ["metric", "region", "sector"]
@@ -51,11 +50,12 @@ def results_csv(sim: Simulation, reference: Simulation) -> bytes:
     return text.encode("utf-8")
 
 
-def slugify(text: str) -> str:
-    """A preset id from free text: lower-case ASCII letters, digits, underscores."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
-    return slug[:ID_MAX].strip("_") or "custom_scenario"
+def _id_from_name(name: str) -> str:
+    """The store's slug of a name, or a generic id when nothing usable is left."""
+    try:
+        return slugify(name)
+    except PresetError:
+        return "custom_scenario"
 
 
 def _show(value: LeverValue) -> str:
@@ -78,7 +78,7 @@ def scenario_json(
     at_preset = preset.levers()
     changed = [lever for lever in LEVERS if values[lever.name] != at_preset[lever.name]]
     if name and name.strip():
-        new_id, new_name = slugify(name), name.strip()[:NAME_MAX]
+        new_id, new_name = _id_from_name(name), name.strip()[:NAME_MAX]
     else:
         new_id = f"{preset.id[: ID_MAX - 7]}_custom"
         new_name = f"{preset.name[: NAME_MAX - 11]} (modified)"

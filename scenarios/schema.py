@@ -183,15 +183,25 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         raise ScenarioError(problems(error)) from None
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads`` hook: a key given twice is an error, not a silent override."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ScenarioError([f"{key}: the key is given twice"])
+        result[key] = value
+    return result
+
+
 def scenario_from_json(text: str | bytes) -> Scenario:
     """Validate JSON text (bytes must be UTF-8); ScenarioError for any problem."""
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8-sig")
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_keys)
     except UnicodeDecodeError as error:
         raise ScenarioError(
-            [f"not UTF-8 text: byte 0x{error.object[error.start]:02x} at {error.start}"]
+            [f"not UTF-8 text ({error.reason} at byte {error.start})"]
         ) from None
     except json.JSONDecodeError as error:
         raise ScenarioError(

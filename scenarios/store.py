@@ -16,7 +16,6 @@ partial one. A broken file is reported by :meth:`PresetStore.list` and skipped.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
@@ -25,11 +24,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from filelock import FileLock, Timeout
 
-from scenarios.schema import ID_PATTERN, Scenario, ScenarioError, scenario_from_dict
+from scenarios.schema import (
+    ID_PATTERN,
+    Scenario,
+    ScenarioError,
+    scenario_from_dict,
+    scenario_from_json,
+)
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "presets"
 ENV_VAR = "DECOUPLING_PRESETS_DIR"
@@ -115,19 +120,6 @@ def slugify(name: str) -> str:
     return check_id(f"{slug}_preset" if slug in RESERVED_IDS else slug)
 
 
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
-    return result
-
-
 def parse_preset(data: str | bytes) -> Scenario:
     """Validate the text of a preset file (at most :data:`MAX_PRESET_BYTES`).
 
@@ -142,23 +134,7 @@ def parse_preset(data: str | bytes) -> Scenario:
         and len(data.encode("utf-8", "replace")) > MAX_PRESET_BYTES
     ):
         raise ScenarioError([f"file larger than {MAX_PRESET_BYTES} bytes"])
-    try:
-        text = data.decode("utf-8") if isinstance(data, bytes) else data
-        value = json.loads(text, object_pairs_hook=_unique_keys)
-    except UnicodeDecodeError as err:
-        problem = f"not UTF-8 text ({err.reason} at byte {err.start})"
-        raise ScenarioError([problem]) from None
-    except json.JSONDecodeError as err:
-        problem = f"not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}"
-        raise ScenarioError([problem]) from None
-    except _DuplicateKey as err:
-        raise ScenarioError([f"{err}: the key is given twice"]) from None
-    except RecursionError:
-        raise ScenarioError(["not valid JSON: nested too deeply"]) from None
-    if not isinstance(value, dict):
-        kind = type(value).__name__
-        raise ScenarioError([f"scenario: expected one JSON object, got {kind}"])
-    return scenario_from_dict(value)
+    return scenario_from_json(data)
 
 
 def read_preset_file(path: str | Path) -> Scenario:

@@ -147,7 +147,8 @@ def test_scenario_json_custom_name_becomes_valid_id(
     assert scenario.id.startswith("mein_szenario_zolle_50_nld_joins_x")
     assert len(scenario.id) <= 64
     assert scenario.name.startswith("Mein Szenario")
-    assert export.slugify("!!!") == "custom_scenario"
+    unnamed = scenario_from_json(export.scenario_json(levers, preset, name="!!!"))
+    assert unnamed.id == "custom_scenario" and unnamed.name == "!!!"
 
 
 # --- HTML ---------------------------------------------------------------------------

@@ -257,7 +257,7 @@ def test_import_size_limit_checked_before_parsing(
     def never(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed a text over the size limit")
 
-    monkeypatch.setattr(store_module.json, "loads", never)
+    monkeypatch.setattr(store_module, "scenario_from_json", never)
     for text in (padded, padded.encode("utf-8"), "é" * (MAX_PRESET_BYTES // 2 + 1)):
         with pytest.raises(ScenarioError, match=f"larger than {MAX_PRESET_BYTES}"):
             store.import_json(text)

@@ -24,6 +24,13 @@ def _say(kind: str, text: str) -> None:
     st.session_state[MESSAGE_KEY] = (kind, text)
 
 
+def _slug_or_none(name: str) -> str | None:
+    try:
+        return slugify(name)
+    except PresetError:
+        return None
+
+
 def _scenario_to_save(controls: Controls) -> Scenario:
     """The current levers as a user preset named from the text inputs."""
     name = st.session_state.get("save_name", "").strip()
@@ -63,6 +70,8 @@ def _save(
         problems = getattr(error, "problems", [str(error)])
         _say("error", plain("; ".join(problems)))
         return
+    # Overwrite only what the user was warned about, not a name typed since.
+    overwrite = overwrite and st.session_state.get(PENDING_OVERWRITE_KEY) == scenario.id
     try:
         store.save(scenario, overwrite=overwrite)
     except PresetError as error:
@@ -142,7 +151,8 @@ def render(
             args=(store, controls, presets, False),
             disabled=not st.session_state.get("save_name", "").strip(),
         )
-        if st.session_state.get(PENDING_OVERWRITE_KEY):
+        pending = st.session_state.get(PENDING_OVERWRITE_KEY)
+        if pending and pending == _slug_or_none(st.session_state.get("save_name", "")):
             st.button(
                 "Overwrite",
                 key="overwrite_preset",

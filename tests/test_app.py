@@ -146,6 +146,12 @@ def test_save_and_delete_a_preset_through_the_ui(at, presets_dir):
     assert at.button(key="overwrite_preset")
     assert (presets_dir / "my_seminar_case.json").read_text() == saved.to_json()
 
+    at.slider(key="fence_pct").set_value(120.0).run()
+    at.button(key="overwrite_preset").click().run()  # the second click replaces it
+    assert PresetStore().load("my_seminar_case").fence_pct == 120.0
+
+    at.text_input(key="save_name").input("Another name").run()
+    assert "overwrite_preset" not in {b.key for b in at.button}  # not for this name
     at.selectbox(key="manage_preset").select("my_seminar_case").run()
     at.button(key="delete_preset").click().run()
     assert not at.exception

@@ -55,6 +55,24 @@ def _visible_range(values: np.ndarray) -> tuple[float, float]:
     return low - pad, high + pad
 
 
+def _merge_coincident(
+    labels: list[str],
+    x: np.ndarray,
+    y: np.ndarray,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+) -> list[str]:
+    """Points drawn on (nearly) the same spot share one label, joined by ' / '."""
+    scale = np.array([x_range[1] - x_range[0], y_range[1] - y_range[0]])
+    spots = np.round(np.column_stack([x, y]) / (0.01 * scale))
+    merged = list(labels)
+    for k in range(len(labels)):
+        same = [j for j in range(len(labels)) if (spots[j] == spots[k]).all()]
+        if len(same) > 1:
+            merged[k] = " / ".join(labels[j] for j in same) if k == same[0] else ""
+    return merged
+
+
 def _label_sides(x: np.ndarray, x_range: tuple[float, float]) -> list[str]:
     """Labels point inward: left of points in the right half, right of the others,
     so that no label runs off the plot."""
@@ -91,6 +109,7 @@ def security_cost_map(points: pd.DataFrame, current: pd.Series) -> go.Figure:
             strict=True,
         )
     ]
+    labels = _merge_coincident(labels, x.to_numpy(), y.to_numpy(), x_range, y_range)
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(

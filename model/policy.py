@@ -127,10 +127,14 @@ def _scope(sector: str, label: str, example: str) -> Lever:
     )
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _participation(region: str, label: str, example: str) -> Lever:
     return Lever(
         name=f"participation_{region.lower()}",
-        label=f"{label} joins",
+        label=_capitalised(label.removeprefix("the ")) + " joins",
         group="allies",
         unit="share",
         default=0.0,

@@ -8,11 +8,18 @@
     given keep their defaults. FILE ending ``.json`` gets
     ``{"levers", "metrics", "by_sector", "units", "solver"}``, ``.csv`` the tidy
     table (metric, region, sector, baseline, scenario, change); ``-`` writes the
-    JSON to stdout.
+    JSON to stdout. ``--years FIRST-LAST`` (JSON only) adds the yearly decade path
+    of :mod:`model.dynamics` with the scenario in force from 2022: ``"years"`` and
+    ``"paths"``; ``--draws N [--seed S]`` adds Monte Carlo ``"bands"`` (p10, p50,
+    p90).
 ``counterfactual --flows F.csv --shock S.csv --theta T --out R.json``
     Solve the same model on the user's own flows and trade-cost shock (formats in
     :mod:`model.userdata`) and write welfare, price-index and income changes by
     region and the change of every pair with a baseline flow.
+``frontier [--grid N] [--base SCENARIO] --out F.csv``
+    Solve the yard x fence grid (:mod:`model.sweeps`) around a base scenario in
+    one batched call, write one row per cell with every headline metric and
+    whether the cell is on the efficient frontier, and print the solve seconds.
 
 Exit status: 0 success; 2 bad input (one line on stderr naming the file, the
 line where there is one, and the problem; nothing written); 3 the solver did not
@@ -33,7 +40,7 @@ from typing import NoReturn
 
 import numpy as np
 
-from model import equilibrium, userdata
+from model import dynamics, equilibrium, sweeps, userdata
 from model.data import load_baseline
 from model.simulation import ConvergenceError, simulate
 
@@ -54,6 +61,17 @@ range are errors.
                   "solver": {"iterations", "max_residual", "converged", "seconds"}}
 --out FILE.csv   tidy table: metric,region,sector,baseline,scenario,change
 --out -          the JSON to stdout
+
+--years 2022-2035  (JSON only) add the yearly path, the scenario in force from
+                   2022 (years 2022-2060): "years": [...], "paths": {output:
+                   [...] or {region or sector: [...]}}, "dynamics": {parameters,
+                   units, converged}. Outputs: python -c "from model.dynamics
+                   import OUTPUTS; print([o.name for o in OUTPUTS])"
+--draws N          (with --years) add "bands": {output: {"p10", "p50", "p90"}}
+                   from N Monte Carlo draws (1-10000) over the trade elasticities
+                   and the dynamic parameters, and "monte_carlo": {draws, seed,
+                   failed per year}
+--seed S           seed of the draws (default 2022): same seed, same bands
 
 Exit status: 0 ok, 2 bad input (one line on stderr), 3 solver did not converge."""
 
@@ -79,6 +97,29 @@ All changes are in percent (a prohibited pair: -100); null where undefined
 baseline value and world GDP is the numeraire.
 
 Exit status: 0 ok, 2 bad input (one line on stderr), 3 solver did not converge."""
+
+
+FRONTIER_HELP = """\
+The grid has N yard sizes y evenly from 0 to 1 and N fence columns. The yard
+fills the six technology sectors in the order ai_chips, sme, chips, telecom,
+frontier, ict_hw: the k-th (from 0) gets scope clip(6 y - k, 0, 1). The fence
+columns are N - 1 heights evenly from 0 to 500% and a last column "denied"
+(prohibitive = true). Every other lever keeps the base scenario's value.
+
+--grid N         2 to 101 (default 25): N x N scenarios in one batched solve
+--base SCENARIO  as for run: a preset id, a JSON file or inline JSON;
+                 default: the lever defaults (no new policy)
+--out F.csv      one row per cell: yard, fence_pct, prohibitive, the six
+                 scope_* levers, converged, every scalar metric, every
+                 by-region metric as <REGION>_<metric> (e.g.
+                 USA_welfare_change_usd_bn), and on_frontier (a corner of the
+                 efficient frontier: no cell that costs the coalition as little
+                 or less raises China's technology prices more). Cells that did
+                 not converge have empty metrics and converged = False; a line
+                 on stderr counts them.
+
+Prints the solve time in seconds on stdout.
+Exit status: 0 ok, 2 bad input (one line on stderr)."""
 
 
 class _UsageError(Exception):
@@ -108,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
         "scenario", metavar="SCENARIO", help="JSON file, inline JSON or preset id"
     )
     run.add_argument("--out", required=True, metavar="FILE", help=".json, .csv or -")
+    run.add_argument("--years", metavar="FIRST-LAST", help="add the yearly path")
+    run.add_argument("--draws", type=int, metavar="N", help="add Monte Carlo bands")
+    run.add_argument("--seed", type=int, metavar="S", help="seed of the draws")
     run.set_defaults(handler=_run)
 
     cf = commands.add_parser(
@@ -124,6 +168,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cf.add_argument("--out", required=True, metavar="R.json", help=".json or -")
     cf.set_defaults(handler=_counterfactual)
+
+    fr = commands.add_parser(
+        "frontier",
+        help="solve the yard x fence grid and its efficient frontier",
+        description="Solve the yard x fence grid around a base scenario.",
+        epilog=FRONTIER_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    fr.add_argument(
+        "--grid", type=int, default=25, metavar="N", help="N x N cells (default 25)"
+    )
+    fr.add_argument(
+        "--base", metavar="SCENARIO", help="preset id, JSON file or inline JSON"
+    )
+    fr.add_argument("--out", required=True, metavar="F.csv", help="a .csv file")
+    fr.set_defaults(handler=_frontier)
     return parser
 
 
@@ -189,6 +249,7 @@ def _to_json(payload: dict[str, object]) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     kind = _output_kind(args.out, (".json", ".csv"))
+    years = _decade_years(args, kind)
     name, levers = read_levers(args.scenario)
     baseline = load_baseline()
     try:
@@ -203,9 +264,75 @@ def _run(args: argparse.Namespace) -> int:
             **sim.metrics.to_dict(),
             "solver": sim.solver_info(),
         }
+        if years:
+            payload.update(_decade(sim.levers[0], years, args.draws, args.seed))
         text = _to_json(payload)
     _write(args.out, text)
     return EXIT_OK
+
+
+MAX_DRAWS = 10_000
+
+
+def _decade_years(args: argparse.Namespace, kind: str) -> tuple[int, int] | None:
+    """The checked ``--years`` of ``run`` (None without it); ValueError for bad
+    --years, --draws or --seed, or --years with CSV output."""
+    if args.years is None:
+        if args.draws is not None or args.seed is not None:
+            raise ValueError("--draws and --seed need --years FIRST-LAST")
+        return None
+    if kind == ".csv":
+        raise ValueError(
+            f"{args.out}: --years needs JSON output (--out FILE.json or -); the CSV "
+            "table has no years"
+        )
+    years = dynamics.parse_year_range(args.years)
+    if args.draws is not None and not 1 <= args.draws <= MAX_DRAWS:
+        raise ValueError(f"--draws must be between 1 and {MAX_DRAWS}, got {args.draws}")
+    if args.seed is not None and args.draws is None:
+        raise ValueError("--seed needs --draws N")
+    if args.seed is not None and args.seed < 0:
+        raise ValueError(f"--seed must be >= 0, got {args.seed}")
+    return years
+
+
+def _decade(
+    levers: dict[str, object],
+    years: tuple[int, int],
+    draws: int | None,
+    seed: int | None,
+) -> dict[str, object]:
+    """The decade path (and bands) of ``run --years`` as JSON-ready entries.
+
+    Raises ConvergenceError when the central path finds no equilibrium in a year.
+    """
+    first, last = years
+    timeline = dynamics.scenario_timeline(levers, dynamics.BASE_YEAR)
+    path = dynamics.simulate_path(timeline, last)
+    failed = np.flatnonzero(~path.converged[0])
+    if failed.size:
+        year = path.years[failed[0]]
+        raise ConvergenceError(
+            f"the decade path found no equilibrium in {year} (max residual "
+            f"{path.max_residual[0, failed[0]]:.2e}); nothing written"
+        )
+    shown = path.window(first, last).to_dict()
+    payload: dict[str, object] = {
+        "years": shown["years"],
+        "paths": shown["paths"],
+        "dynamics": {
+            "start_year": dynamics.BASE_YEAR,
+            "parameters": dict(dynamics.DYNAMIC_DEFAULTS),
+            "units": shown["units"],
+            "converged": shown["converged"],
+            "seconds": path.seconds,
+        },
+    }
+    if draws is not None:
+        seed = dynamics.DEFAULT_SEED if seed is None else seed
+        bands = dynamics.monte_carlo(timeline, last, draws, seed).window(first, last)
+        payload.update(bands.to_dict())
+    return payload
 
 
 def read_levers(spec: str) -> tuple[str, dict[str, object]]:
@@ -277,6 +404,35 @@ def _counterfactual(args: argparse.Namespace) -> int:
             EXIT_NOT_CONVERGED,
         )
     _write(args.out, _to_json(counterfactual_report(flows, solved, seconds)))
+    return EXIT_OK
+
+
+def _frontier(args: argparse.Namespace) -> int:
+    if args.out == "-" or Path(args.out).suffix.lower() != ".csv":
+        raise ValueError(f"{args.out}: --out must be a file ending with .csv")
+    if not sweeps.MIN_GRID <= args.grid <= sweeps.MAX_GRID:
+        raise ValueError(
+            f"--grid must be between {sweeps.MIN_GRID} and {sweeps.MAX_GRID}, "
+            f"got {args.grid}"
+        )
+    name, levers = ("defaults", {}) if args.base is None else read_levers(args.base)
+    try:
+        grid = sweeps.solve_grid(levers, args.grid)
+    except ValueError as err:
+        raise ValueError(f"{name}: {err}") from err
+    frame = grid.frame.copy()
+    frame["on_frontier"] = frame.index.isin(sweeps.efficient_frontier(frame)["cell"])
+    _write(args.out, frame.to_csv(index=False, lineterminator="\n"))
+    print(
+        f"solved the {args.grid} x {args.grid} grid ({len(frame)} scenarios, base: "
+        f"{name}) in {grid.seconds:.3f} s; wrote {args.out}"
+    )
+    if grid.not_converged:
+        print(
+            f"{grid.not_converged} of {len(frame)} cells did not converge: their "
+            "metrics are empty",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

@@ -1,0 +1,467 @@
+"""Figures of the decade tab: yearly paths with bands, policy events, a year cursor
+and the tornado chart. Plotly only, never Streamlit.
+
+Every function takes what :mod:`model.dynamics` computed (a ``DecadePath``,
+``Bands``, a tornado table) plus keyword options and returns a ``go.Figure`` whose
+title states the takeaway. The year cursor is a layout shape named ``"cursor"``;
+policy events are shapes named ``"event:<preset id>"`` with a label each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.theme import (
+    CURRENT_COLOR,
+    NEUTRAL_COLOR,
+    REGION_COLORS,
+    SECTOR_COLORS,
+    TEMPLATE_NAME,
+    region_label,
+    sector_label,
+)
+from model.dynamics import OUTPUTS_BY_NAME, Bands, DecadePath
+
+BAND_COLOR = "rgba(213, 94, 0, 0.18)"  # CHN vermillion, light
+PATH_COLOR = REGION_COLORS["CHN"]
+COALITION_COLOR = REGION_COLORS["USA"]
+EVENT_COLOR = "#5b6270"
+LOW_COLOR = "#9ecae1"  # light blue: a parameter at the low end of its range
+HIGH_COLOR = "#08519c"  # dark blue: at the high end
+
+
+@dataclass(frozen=True)
+class PolicyEvent:
+    """A dated policy state drawn on the paths: a marker and a short label."""
+
+    year: int
+    preset_id: str
+    label: str  # short, in our own words
+    name: str = ""  # the preset's name, for hover text
+
+
+def _figure(
+    traces: list[dict],
+    title: str,
+    *,
+    shapes: Sequence[dict] = (),
+    annotations: Sequence[dict] = (),
+    **layout: object,
+) -> go.Figure:
+    """One figure built in a single validation pass (adding shapes and
+    annotations one by one costs milliseconds each)."""
+    return go.Figure(
+        data=traces,
+        layout={
+            "template": TEMPLATE_NAME,
+            "title": {"text": title},
+            "shapes": list(shapes),
+            "annotations": list(annotations),
+            **layout,
+        },
+    )
+
+
+AXIS_TITLES: dict[str, str] = {
+    "china_tech_capability_ratio": "China's tech capability (x no-policy path)",
+    "cumulative_coalition_revenue_lost_usd_bn": "Coalition sales lost since 2022 "
+    "(USD bn)",
+}
+
+
+def axis_title(name: str, key: str | None = None) -> str:
+    """A short axis title: the output's label and unit."""
+    return AXIS_TITLES.get(name) or output_label(name, key)
+
+
+def output_label(name: str, key: str | None = None) -> str:
+    """A readable label of an output (and its sector or region) with its unit."""
+    info = OUTPUTS_BY_NAME[name]
+    part = ""
+    if key is not None:
+        part = ", " + (sector_label(key) if info.by == "sector" else region_label(key))
+    return f"{info.label}{part} ({info.unit})"
+
+
+def format_value(name: str, value: float) -> str:
+    """A value in its output's unit, as people read it; 'n/a' when undefined."""
+    if not np.isfinite(value):
+        return "n/a"
+    unit = OUTPUTS_BY_NAME[name].unit
+    if unit.startswith("ratio"):
+        return f"{value:.3f}x"
+    if unit == "share":
+        return f"{100 * value:.1f}%"
+    if unit == "%":
+        return f"{value:+.3f}%" if abs(value) < 1 else f"{value:+.2f}%"
+    if unit == "USD bn" and name.startswith("cumulative"):
+        return f"{value:,.1f} USD bn"
+    if unit == "USD bn":
+        return f"{value:+.2f} USD bn"
+    return f"{value:.3g} {unit}"
+
+
+def _events(
+    events: Sequence[PolicyEvent], years: Sequence[int], *, labels: bool = True
+) -> tuple[list[dict], list[dict]]:
+    """Shapes and labels of the events on the path's years: dotted vertical lines
+    labelled along the line; events of the same year sit side by side. Small
+    charts (``labels=False``) get the lines only."""
+    shapes, annotations = [], []
+    seen: dict[int, int] = {}
+    for event in events:
+        if not years[0] <= event.year <= years[-1]:
+            continue
+        k = seen.get(event.year, 0)
+        seen[event.year] = k + 1
+        shapes.append(
+            {
+                "type": "line",
+                "name": f"event:{event.preset_id}",
+                "x0": event.year,
+                "x1": event.year,
+                "y0": 0,
+                "y1": 1,
+                "yref": "paper",
+                "line": {"color": EVENT_COLOR, "width": 1, "dash": "dot"},
+                "layer": "below",
+            }
+        )
+        if not labels:
+            continue
+        annotations.append(
+            {
+                "name": f"event:{event.preset_id}",
+                "x": event.year,
+                "y": 1,
+                "yref": "paper",
+                "text": f"{event.label} ({event.preset_id})",
+                "hovertext": event.name or event.label,
+                "textangle": -90,
+                "xanchor": "left",
+                "yanchor": "top",
+                "xshift": 2 + 14 * k,
+                "showarrow": False,
+                "font": {"size": 11, "color": EVENT_COLOR},
+                "bgcolor": "rgba(255,255,255,0.7)",
+            }
+        )
+    return shapes, annotations
+
+
+def _cursor(year: int) -> dict:
+    return {
+        "type": "line",
+        "name": "cursor",
+        "x0": year,
+        "x1": year,
+        "y0": 0,
+        "y1": 1,
+        "yref": "paper",
+        "line": {"color": CURRENT_COLOR, "width": 2},
+    }
+
+
+def _axis(years: Sequence[int]) -> dict[str, object]:
+    return {
+        "title": {"text": "Year"},
+        "range": [years[0] - 0.3, years[-1] + 0.3],
+        "dtick": 1 if len(years) <= 16 else 2,
+    }
+
+
+def _cursor_point(year: int, value: float, name: str, color: str) -> dict:
+    return {
+        "type": "scatter",
+        "x": [year],
+        "y": [float(value)] if np.isfinite(value) else [None],
+        "mode": "markers",
+        "marker": {"size": 12, "color": color, "line": {"color": "white", "width": 2}},
+        "name": f"{name} in {year}",
+        "showlegend": False,
+        "hoverinfo": "skip",
+    }
+
+
+def _series(values: np.ndarray) -> list[float | None]:
+    return [float(v) if np.isfinite(v) else None for v in values]
+
+
+def path_figure(
+    path: DecadePath,
+    name: str,
+    *,
+    year: int,
+    events: Sequence[PolicyEvent] = (),
+    bands: Bands | None = None,
+    key: str | None = None,
+    color: str = PATH_COLOR,
+) -> go.Figure:
+    """One output's yearly path (element 0) with its p10-p90 band and median.
+
+    The band is two traces: the p90 edge and the p10 edge filled up to it
+    (``fill="tonexty"``).
+    """
+    years = list(path.years)
+    t = path.year_index(year)
+    central = path.series(name, key)[0]
+    traces: list[dict] = []
+    band_text = ""
+    if bands is not None:
+        q = bands.band(name, key)
+        edge = {"type": "scatter", "x": years, "mode": "lines", "hoverinfo": "skip"}
+        traces += [
+            {
+                **edge,
+                "y": _series(q[2]),
+                "line": {"width": 0},
+                "name": "90th percentile",
+                "showlegend": False,
+            },
+            {
+                **edge,
+                "y": _series(q[0]),
+                "line": {"width": 0},
+                "fill": "tonexty",
+                "fillcolor": BAND_COLOR,
+                "name": f"p10-p90 of {bands.paths.size} draws",
+            },
+            {
+                "type": "scatter",
+                "x": years,
+                "y": _series(q[1]),
+                "mode": "lines",
+                "line": {"color": color, "width": 1.5, "dash": "dash"},
+                "name": "Median of the draws",
+            },
+        ]
+        low, high = format_value(name, q[0, t]), format_value(name, q[2, t])
+        band_text = f" (p10-p90: {low} to {high})"
+    traces += [
+        {
+            "type": "scatter",
+            "x": years,
+            "y": _series(central),
+            "mode": "lines+markers",
+            "line": {"color": color, "width": 3},
+            "marker": {"size": 5},
+            "name": "Central assumptions",
+            "hovertemplate": "%{x}: %{y:.4g}<extra></extra>",
+        },
+        _cursor_point(year, central[t], "Central", color),
+    ]
+    shapes, annotations = _events(events, years)
+    title = (
+        f"{year}: {_headline(name, key)} {format_value(name, central[t])}{band_text}"
+    )
+    return _figure(
+        traces,
+        title,
+        shapes=[*shapes, _cursor(year)],
+        annotations=annotations,
+        xaxis=_axis(years),
+        yaxis={"title": {"text": axis_title(name, key)}},
+        legend={"orientation": "h", "y": -0.2},
+        height=460,
+        hovermode="x unified",
+    )
+
+
+HEADLINES: dict[str, str] = {
+    "china_tech_capability_ratio": "China's technology capability, relative to "
+    "the no-policy path, is",
+    "cumulative_coalition_revenue_lost_usd_bn": "the coalition has lost, since "
+    "2022, technology sales of",
+    "coalition_tech_revenue_change_usd_bn": "the coalition's technology sales "
+    "change by",
+}
+
+
+def _headline(name: str, key: str | None) -> str:
+    if name in HEADLINES:
+        return HEADLINES[name]
+    return f"{_subject(name, key)}:"
+
+
+def _subject(name: str, key: str | None) -> str:
+    """The output as the subject of a sentence: 'China's technology capability'."""
+    info = OUTPUTS_BY_NAME[name]
+    part = ""
+    if key is not None:
+        part = ", " + (sector_label(key) if info.by == "sector" else region_label(key))
+    return f"{info.label}{part}"
+
+
+def self_sufficiency_figure(
+    path: DecadePath, *, year: int, events: Sequence[PolicyEvent] = ()
+) -> go.Figure:
+    """China's domestic share of its spending, one line per technology sector."""
+    years = list(path.years)
+    t = path.year_index(year)
+    shares = path.values["china_self_sufficiency_share"][0]  # (T, K)
+    traces = [
+        {
+            "type": "scatter",
+            "x": years,
+            "y": _series(100 * shares[:, k]),
+            "mode": "lines",
+            "line": {"color": SECTOR_COLORS[sector], "width": 2.5},
+            "name": sector_label(sector),
+            "hovertemplate": f"{sector_label(sector)} %{{x}}: %{{y:.1f}}%"
+            "<extra></extra>",
+        }
+        for k, sector in enumerate(path.tech_sectors)
+    ]
+    traces += [
+        _cursor_point(year, 100 * shares[t, k], sector, SECTOR_COLORS[sector])
+        for k, sector in enumerate(path.tech_sectors)
+    ]
+    change = shares[t] - shares[0]
+    if np.isfinite(change).any() and np.nanmax(np.abs(change)) > 5e-4:
+        k = int(np.nanargmax(np.abs(change)))
+        title = (
+            f"{year}: China makes {100 * shares[t, k]:.0f}% of its "
+            f"{sector_label(path.tech_sectors[k])}<br>at home "
+            f"({years[0]}: {100 * shares[0, k]:.0f}%)"
+        )
+    else:
+        title = f"{year}: China's self-sufficiency<br>is where it was in {years[0]}"
+    shapes, annotations = _events(events, years, labels=False)
+    return _figure(
+        traces,
+        title,
+        shapes=[*shapes, _cursor(year)],
+        annotations=annotations,
+        xaxis=_axis(years),
+        yaxis={
+            "title": {"text": "Domestic share of China's spending (%)"},
+            "rangemode": "tozero",
+        },
+        legend={"orientation": "h", "y": -0.2},
+        margin={"t": 90},
+        height=480,
+    )
+
+
+def welfare_figure(
+    path: DecadePath, *, year: int, events: Sequence[PolicyEvent] = ()
+) -> go.Figure:
+    """Welfare change by region per year [%], one line per region."""
+    years = list(path.years)
+    t = path.year_index(year)
+    welfare = path.values["welfare_change_pct"][0]  # (T, N)
+    colors = [REGION_COLORS.get(r, NEUTRAL_COLOR) for r in path.regions]
+    traces = [
+        {
+            "type": "scatter",
+            "x": years,
+            "y": _series(welfare[:, k]),
+            "mode": "lines",
+            "line": {"color": colors[k], "width": 2},
+            "name": region_label(region),
+            "hovertemplate": f"{region} %{{x}}: %{{y:+.3f}}%<extra></extra>",
+        }
+        for k, region in enumerate(path.regions)
+    ]
+    traces += [
+        _cursor_point(year, welfare[t, k], region, colors[k])
+        for k, region in enumerate(path.regions)
+    ]
+    row = welfare[t]
+    if np.isfinite(row).any() and np.nanmax(np.abs(row)) > 0:
+        lo, hi = int(np.nanargmin(row)), int(np.nanargmax(row))
+        title = (
+            f"{year}: {region_label(path.regions[lo])} loses most "
+            f"({row[lo]:+.3f}%),<br>{region_label(path.regions[hi])} gains most "
+            f"({row[hi]:+.3f}%)"
+        )
+    else:
+        title = f"{year}: no region's welfare changes"
+    shapes, annotations = _events(events, years, labels=False)
+    return _figure(
+        traces,
+        title,
+        shapes=[*shapes, _cursor(year)],
+        annotations=annotations,
+        xaxis=_axis(years),
+        yaxis={"title": {"text": "Welfare change from 2022 (%)"}},
+        legend={"orientation": "h", "y": -0.2},
+        margin={"t": 90},
+        height=480,
+    )
+
+
+def tornado_figure(
+    table: pd.DataFrame, *, name: str, year: int, key: str | None = None
+) -> go.Figure:
+    """One-at-a-time swings of one output in one year, largest on top.
+
+    ``table`` is :meth:`model.dynamics.TornadoPaths.table`: one row per parameter
+    with low_value, high_value and central; bars run from the central value to
+    the value at each end of the parameter's range.
+    """
+    rows = table.iloc[::-1]  # plotly draws the first category at the bottom
+    central = float(table["central"].iloc[0]) if len(table) else float("nan")
+    labels = [
+        f"{label} [{lo:g} to {hi:g}]"
+        for label, lo, hi in zip(
+            rows["label"], rows["low_input"], rows["high_input"], strict=True
+        )
+    ]
+    traces = []
+    for side, color, column, inputs in (
+        ("Low end of the range", LOW_COLOR, "low_value", "low_input"),
+        ("High end of the range", HIGH_COLOR, "high_value", "high_input"),
+    ):
+        values = rows[column].to_numpy(dtype=float)
+        traces.append(
+            {
+                "type": "bar",
+                "y": labels,
+                "x": _series(values - central),
+                "base": central,
+                "orientation": "h",
+                "name": side,
+                "opacity": 0.85,
+                "marker": {"color": color},
+                "customdata": np.column_stack(
+                    [rows[inputs].to_numpy(dtype=float), values]
+                ).tolist(),
+                "hovertemplate": "%{y}<br>input %{customdata[0]:g}: "
+                "%{customdata[1]:.4g}<extra></extra>",
+            }
+        )
+    if len(table) and np.isfinite(table["swing"].iloc[0]):
+        top = table.iloc[0]
+        title = (
+            f"{year}: {top['label']} moves {_subject(name, key)} most: "
+            f"{format_value(name, top['low_value'])} at its low end, "
+            f"{format_value(name, top['high_value'])} at its high end"
+        )
+    else:
+        title = f"{year}: no swing could be computed"
+    centre_line = {
+        "type": "line",
+        "name": "central",
+        "x0": central,
+        "x1": central,
+        "y0": 0,
+        "y1": 1,
+        "yref": "paper",
+        "line": {"color": CURRENT_COLOR, "width": 1},
+    }
+    return _figure(
+        traces,
+        title,
+        shapes=[centre_line] if np.isfinite(central) else [],
+        barmode="overlay",
+        xaxis={"title": {"text": output_label(name, key)}},
+        yaxis={"automargin": True},
+        legend={"orientation": "h", "y": -0.15},
+        height=max(380, 34 * len(table) + 160),
+    )

@@ -1,0 +1,383 @@
+"""Decade tab: where the decisive decade heads, and how sure we can be.
+
+Yearly paths of :mod:`model.dynamics` from 2022 to a chosen end year, with
+Monte Carlo bands, the dated policy events of the built-in presets, a year slider
+that moves every chart's cursor and readouts, and a tornado chart of any output
+in the chosen year. Solves are cached per server (``st.cache_resource``) keyed by
+the timeline's lever values and the end year: in "follow the real timeline" mode
+the key does not depend on the sidebar (only on its elasticity set), so every
+session shares one solve.
+
+Widget keys: ``decade_mode``, ``decade_start``, ``decade_end``, ``decade_bands``,
+``decade_year``, ``decade_metric``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard import figures_decade as fd
+from dashboard.format import plain
+from dashboard.theme import PLOTLY_CONFIG
+from model import dynamics, policy
+from model.data import Baseline
+from scenarios.schema import Scenario
+
+REAL = "real"
+SCENARIO = "scenario"
+MODES = {REAL: "Follow the real timeline", SCENARIO: "This scenario from a start year"}
+
+EVENT_LABELS: dict[str, str] = {
+    "no_controls": "Before the trade war",
+    "trade_war_2018_2020": "Trade-war tariffs, phase one",
+    "oct_2022_rule": "Oct 2022: AI chips and advanced tools",
+    "allied_alignment_2023": "Jul 2023: Japan, Netherlands join",
+    "oct_2023_update": "Oct 2023: thresholds tightened",
+    "dec_2024_hbm": "Dec 2024: HBM, more tools",
+    "china_answers": "Dec 2024: China answers (Big Fund III)",
+}
+"""Short event labels in our own words; the presets hold the citations."""
+
+READOUTS: dict[str, str] = {
+    "china_tech_capability_ratio": "China's capability",
+    "cumulative_coalition_revenue_lost_usd_bn": "Coalition sales lost",
+    "coalition_tech_revenue_change_usd_bn": "Coalition sales",
+    "world_welfare_change_pct": "World welfare",
+}
+"""Per-year readouts above the charts: output and short label."""
+TORNADO_CHOICES = tuple(o.name for o in dynamics.OUTPUTS if o.by == "scalar") + tuple(
+    f"welfare_change_pct:{r}" for r in ("USA", "CHN")
+)
+
+BANDS_BY_DEFAULT = True
+"""Whether the Monte Carlo bands are on when a session opens. They cost about 1.5 s
+once per server in the real-timeline mode (then cached for every session), and on
+every lever change in this-scenario mode."""
+
+TimelineKey = tuple[tuple[int, tuple[tuple[str, policy.LeverValue], ...]], ...]
+
+
+def _event_year(scenario: Scenario) -> int | None:
+    as_of = scenario.as_of
+    if isinstance(as_of, dt.date):
+        return as_of.year
+    return int(as_of) if as_of is not None else None
+
+
+def _as_of(scenario: Scenario) -> str:
+    return str(scenario.as_of)
+
+
+def real_timeline(
+    presets: Mapping[str, Scenario], elasticities: policy.LeverValue = "central"
+) -> tuple[list[tuple[int, dict[str, policy.LeverValue]]], list[fd.PolicyEvent]]:
+    """The dated built-in presets as a timeline (by date) and as chart events.
+
+    Each state keeps the sidebar's elasticity set, an assumption, not a policy.
+    """
+    dated = sorted(
+        (s for s in presets.values() if _event_year(s) is not None), key=_as_of
+    )
+    timeline = [
+        (_event_year(s), {**s.levers(), "elasticities": elasticities}) for s in dated
+    ]
+    events = [
+        fd.PolicyEvent(
+            year=_event_year(s),
+            preset_id=s.id,
+            label=EVENT_LABELS.get(s.id, s.name),
+            name=s.name,
+        )
+        for s in dated
+    ]
+    return timeline, events
+
+
+def _key(timeline: Sequence[tuple[int, Mapping[str, object]]]) -> TimelineKey:
+    return tuple(
+        (int(year), tuple(policy.validate_levers(levers).items()))
+        for year, levers in timeline
+    )
+
+
+def _timeline(key: TimelineKey) -> list[tuple[int, dict[str, object]]]:
+    return [(year, dict(levers)) for year, levers in key]
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _path(key: TimelineKey, end: int, _baseline: Baseline) -> dynamics.DecadePath:
+    return dynamics.simulate_path(_timeline(key), end, baseline=_baseline)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _bands(
+    key: TimelineKey, end: int, draws: int, _baseline: Baseline
+) -> dynamics.Bands:
+    return dynamics.monte_carlo(
+        _timeline(key), end, draws, dynamics.DEFAULT_SEED, baseline=_baseline
+    )
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _tornado(key: TimelineKey, end: int, _baseline: Baseline) -> dynamics.TornadoPaths:
+    return dynamics.tornado_paths(_timeline(key), end, baseline=_baseline)
+
+
+def _controls() -> tuple[str, int, int, bool]:
+    """Mode, start year, end year, bands on: the tab's own widgets."""
+    st.session_state.setdefault("decade_mode", REAL)
+    st.session_state.setdefault("decade_end", dynamics.DEFAULT_END_YEAR)
+    st.session_state.setdefault("decade_start", dynamics.BASE_YEAR)
+    st.session_state.setdefault("decade_bands", BANDS_BY_DEFAULT)
+    left, middle, right, last = st.columns([3, 1.2, 1.2, 1.6])
+    mode = left.segmented_control(
+        "Policy over the years",
+        list(MODES),
+        format_func=MODES.get,
+        key="decade_mode",
+        help="The real timeline switches between the dated built-in presets in "
+        "the years they took effect; the other choice holds the sidebar's "
+        "scenario from a start year on, with no new policy before.",
+    )
+    mode = mode or REAL
+    end = int(
+        right.number_input(
+            "End year",
+            min_value=dynamics.BASE_YEAR + 1,
+            max_value=dynamics.LAST_YEAR,
+            step=1,
+            key="decade_end",
+        )
+    )
+    if st.session_state["decade_start"] > end:
+        st.session_state["decade_start"] = end
+    start = int(
+        middle.number_input(
+            "Start year",
+            min_value=dynamics.BASE_YEAR,
+            max_value=end,
+            step=1,
+            key="decade_start",
+            disabled=mode == REAL,
+            help="Year the sidebar's scenario takes effect (this-scenario mode).",
+        )
+    )
+    bands = last.toggle(
+        "Bands",
+        key="decade_bands",
+        help=f"Uncertainty bands: {dynamics.DEFAULT_DRAWS} Monte Carlo draws over "
+        "the trade elasticities and the dynamic parameters within their "
+        "documented ranges; p10 to p90 shaded.",
+    )
+    return mode, start, end, bands
+
+
+def render(
+    levers: Mapping[str, policy.LeverValue],
+    presets: Mapping[str, Scenario],
+    baseline: Baseline,
+) -> None:
+    """The decade tab.
+
+    Parameters
+    ----------
+    levers : mapping
+        The sidebar's complete lever values (this-scenario mode; the real
+        timeline takes only their ``elasticities``).
+    presets : mapping of preset id to Scenario
+        The built-in presets; the dated ones form the real timeline.
+    baseline : Baseline
+        The 2022 baseline (``dashboard.cache.baseline()``).
+    """
+    st.subheader("The decisive decade: where the policy heads")
+    mode, start, end, show_bands = _controls()
+    if mode == REAL:
+        timeline, events = real_timeline(presets, levers.get("elasticities", "central"))
+    else:
+        timeline = dynamics.scenario_timeline(levers, start)
+        events = [fd.PolicyEvent(start, "this_scenario", "This scenario starts")]
+    key = _key(timeline)
+    try:
+        with st.spinner("Solving the yearly path..."):
+            path = _path(key, end, baseline)
+            tornado = _tornado(key, end, baseline)
+        bands = None
+        if show_bands:
+            with st.spinner(
+                f"Solving {dynamics.DEFAULT_DRAWS} Monte Carlo paths (about 2 s)..."
+            ):
+                bands = _bands(key, end, dynamics.DEFAULT_DRAWS, baseline)
+    except ValueError as error:
+        st.error(f"No path for this policy: {plain(str(error))}")
+        return
+    _report_failures(path, bands)
+
+    years = path.years
+    st.session_state.setdefault("decade_year", years[-1])
+    if not years[0] <= st.session_state["decade_year"] <= years[-1]:
+        st.session_state["decade_year"] = years[-1]
+    year = st.slider(
+        "Year",
+        min_value=years[0],
+        max_value=years[-1],
+        step=1,
+        key="decade_year",
+        help="Moves the cursor and the readouts of every chart on this tab.",
+    )
+    _readouts(path, bands, year)
+
+    st.plotly_chart(
+        fd.path_figure(
+            path, "china_tech_capability_ratio", year=year, events=events, bands=bands
+        ),
+        config=PLOTLY_CONFIG,
+        key="decade_capability",
+    )
+    st.plotly_chart(
+        fd.path_figure(
+            path,
+            "cumulative_coalition_revenue_lost_usd_bn",
+            year=year,
+            events=events,
+            bands=bands,
+            color=fd.COALITION_COLOR,
+        ),
+        config=PLOTLY_CONFIG,
+        key="decade_revenue",
+    )
+    left, right = st.columns(2)
+    left.plotly_chart(
+        fd.self_sufficiency_figure(path, year=year, events=events),
+        config=PLOTLY_CONFIG,
+        key="decade_self_sufficiency",
+    )
+    right.plotly_chart(
+        fd.welfare_figure(path, year=year, events=events),
+        config=PLOTLY_CONFIG,
+        key="decade_welfare",
+    )
+
+    st.session_state.setdefault("decade_metric", "china_tech_capability_ratio")
+    choice = st.selectbox(
+        "Tornado: which output",
+        TORNADO_CHOICES,
+        format_func=_choice_label,
+        key="decade_metric",
+    )
+    name, _, region = choice.partition(":")
+    region = region or None
+    st.plotly_chart(
+        fd.tornado_figure(
+            tornado.table(name, year, region), name=name, year=year, key=region
+        ),
+        config=PLOTLY_CONFIG,
+        key="decade_tornado",
+    )
+    _events_table(events, years)
+    _method()
+
+
+def _choice_label(choice: str) -> str:
+    name, _, region = choice.partition(":")
+    return fd.output_label(name, region or None)
+
+
+def _report_failures(path: dynamics.DecadePath, bands: dynamics.Bands | None) -> None:
+    failed = np.flatnonzero(~path.converged[0])
+    if failed.size:
+        st.error(
+            f"The model found no equilibrium in {path.years[failed[0]]}: the path "
+            "stops there and no later number is shown."
+        )
+    if bands is not None and bands.failed.any():
+        worst = int(bands.failed.max())
+        st.warning(
+            f"{worst} of {bands.paths.size} Monte Carlo draws found no equilibrium "
+            "in some year; they are left out of the bands from that year on."
+        )
+
+
+def _readouts(
+    path: dynamics.DecadePath, bands: dynamics.Bands | None, year: int
+) -> None:
+    t = path.year_index(year)
+    columns = st.columns(len(READOUTS))
+    for column, (name, label) in zip(columns, READOUTS.items(), strict=True):
+        value = path.values[name][0, t]
+        help_text = f"{fd.output_label(name)} in {year}"
+        if bands is not None:
+            q = bands.band(name)
+            help_text += (
+                f". p10-p90 of the draws: {fd.format_value(name, q[0, t])} to "
+                f"{fd.format_value(name, q[2, t])}."
+            )
+        column.metric(
+            f"{label}, {year}",
+            _compact(name, value),
+            help=help_text,
+            border=True,
+        )
+
+
+def _compact(name: str, value: float) -> str:
+    """A readout short enough for a metric card."""
+    if np.isfinite(value) and dynamics.OUTPUTS_BY_NAME[name].unit == "USD bn":
+        sign = "" if name.startswith("cumulative") else "+"
+        digits = 0 if abs(value) >= 10 else 1
+        return f"{value:{sign},.{digits}f} USD bn"
+    return fd.format_value(name, value)
+
+
+def _events_table(events: Sequence[fd.PolicyEvent], years: Sequence[int]) -> None:
+    with st.expander("Policy events on the timeline", expanded=False):
+        frame = pd.DataFrame(
+            {
+                "year": [e.year for e in events],
+                "event": [e.label for e in events],
+                "preset": [e.preset_id for e in events],
+                "preset name": [e.name for e in events],
+                "on the chart": [years[0] <= e.year <= years[-1] for e in events],
+            }
+        )
+        st.dataframe(frame, hide_index=True, key="decade_events")
+        st.caption(
+            "A rule counts for the whole year it took effect (the model's years "
+            "are steady states). Sources: the presets' citations (Method tab)."
+        )
+
+
+def _method() -> None:
+    with st.expander("How the path is built, and its assumptions", expanded=False):
+        st.markdown(
+            "Each year solves the static model with that year's policy and "
+            "capacities. Capacities move with what the policy does that year, "
+            "compared with no policy at the same capacities: a supplier's "
+            "technology capacity grows `exp(rho (r - 1))` a year, `r` its revenue "
+            "ratio; China's grows `exp(kappa max(1 - w, 0) - delta (1 - w))` times its "
+            "R&D push, `w` its technology import volume ratio (under controls "
+            "`exp((kappa - delta) (1 - w))`). With no policy every "
+            "year is the 2022 baseline. Bands: Monte Carlo over the trade "
+            "elasticities (triangular on the calibrated range) and rho, delta, "
+            "kappa (uniform on their ranges); the elasticity set of the sidebar "
+            "does not apply to the draws."
+        )
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "parameter": [p.label for p in dynamics.DYNAMIC_PARAMETERS],
+                    "default": [p.default for p in dynamics.DYNAMIC_PARAMETERS],
+                    "range": [
+                        f"{p.low:g} to {p.high:g}" for p in dynamics.DYNAMIC_PARAMETERS
+                    ],
+                    "unit": [p.unit for p in dynamics.DYNAMIC_PARAMETERS],
+                    "reasoning": [p.reasoning for p in dynamics.DYNAMIC_PARAMETERS],
+                }
+            ),
+            hide_index=True,
+            key="decade_parameters",
+        )

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import cache, export, figures, presets_panel, sidebar
 from dashboard.format import plain
-from dashboard.views import flows, method, overview, winners
+from dashboard.views import compare, decade, flows, method, overview, tradeoffs, winners
 from model.simulation import ConvergenceError
 from scenarios.schema import Scenario
 from scenarios.store import PresetError, PresetStore
@@ -64,17 +64,41 @@ except ConvergenceError as error:
     )
     st.stop()
 
-tab_overview, tab_flows, tab_winners, tab_method = st.tabs(
-    ["Overview", "Trade flows", "Winners and losers", "Method and sources"]
+TABS = {  # URL id -> label; only the open tab runs (lazy tabs)
+    "overview": "Overview",
+    "flows": "Trade flows",
+    "winners": "Winners and losers",
+    "tradeoffs": "Trade-offs",
+    "compare": "Compare",
+    "decade": "Decade",
+    "method": "Method and sources",
+}
+if "tab" not in st.session_state:  # a share link may open a tab
+    st.session_state["tab"] = TABS.get(st.query_params.get("tab", ""), "Overview")
+tabs = dict(
+    zip(TABS, st.tabs(list(TABS.values()), key="tab", on_change="rerun"), strict=True)
 )
-with tab_overview:
-    overview.render(sim, reference, cache.preset_points())
-with tab_flows:
-    flows.render(sim, reference)
-with tab_winners:
-    winners.render(sim)
-with tab_method:
-    method.render(controls.levers, controls.preset, cache.baseline())
+open_tab = next(tab_id for tab_id, tab in tabs.items() if tab.open)
+if open_tab == "overview":
+    st.query_params.pop("tab", None)
+else:
+    st.query_params["tab"] = open_tab
+compare_figures = []  # the Compare tab may add its charts to the HTML report
+with tabs[open_tab]:
+    if open_tab == "overview":
+        overview.render(sim, reference, cache.preset_points())
+    elif open_tab == "flows":
+        flows.render(sim, reference)
+    elif open_tab == "winners":
+        winners.render(sim)
+    elif open_tab == "tradeoffs":
+        tradeoffs.render(controls.levers, presets, cache.preset_points())
+    elif open_tab == "compare":
+        compare_figures = compare.render(controls.levers, presets, cache.solve)
+    elif open_tab == "decade":
+        decade.render(controls.levers, cache.builtin_presets(), cache.baseline())
+    else:
+        method.render(controls.levers, controls.preset, cache.baseline())
 
 with st.sidebar.expander("Download", expanded=False):
     st.download_button(
@@ -99,6 +123,7 @@ with st.sidebar.expander("Download", expanded=False):
             figures.china_imports_sankey(sim, case="This scenario"),
             figures.welfare_bars(sim),
             figures.tech_revenue_heatmap(sim),
+            *compare_figures,
         ]
         st.download_button(
             "Report (HTML, works offline)",

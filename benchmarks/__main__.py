@@ -5,16 +5,31 @@
   ``single_solve_ms_median_oct_2022`` the same for a scenario with controls in the
   style of the October 2022 rule (the default scenario needs no iteration).
 * ``batch_solves_per_s``: 1,000 random lever vectors solved in one batched call.
+* ``grid_25x25_seconds``: the Trade-offs tab's 25 x 25 yard x fence grid around the
+  October-2022-style scenario (:func:`model.sweeps.solve_grid`: 625 scenarios in
+  one batched solve, metrics and the tidy frame), wall clock, median of 5 [s];
+  target <= 1 s.
 * ``scipy_*``: the same equilibrium written in levels and solved by
   ``scipy.optimize.root`` (benchmarks/reference.py): the largest relative
   difference in prices and the ratio of scipy's time to ours.
 
+* ``decade_path_ms``: one yearly path 2022-2035 of :mod:`model.dynamics` along the
+  real policy timeline (the dated built-in presets), median [ms];
+  ``monte_carlo_200_seconds``: 200 Monte Carlo draws of that path, one batch per
+  year, median of 3 runs [s]; ``tornado_seconds``: the central case and every
+  one-at-a-time swing, one batch.
+
 Targets on the 2-core machine (DESIGN.md section 8): single solve <= 2 ms median,
->= 2,000 solves/s batched.
+>= 2,000 solves/s batched, a decade path <= 30 ms, 200 draws over the decade <= 2 s.
+
+``python -m benchmarks --app`` adds an ``"app"`` object: the dashboard's rerun,
+slider-to-charts and cold-load times (:mod:`benchmarks.app`; starts its own
+``streamlit run`` server and headless Chromium). ``make bench`` runs that.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import platform
 import statistics
@@ -23,8 +38,8 @@ import time
 import numpy as np
 
 from benchmarks.reference import solve_levels_with_scipy
-from model import equilibrium, policy
-from model.data import load_baseline
+from model import equilibrium, policy, sweeps
+from model.data import Baseline, load_baseline
 from model.simulation import simulate, simulate_batch
 
 OCT_2022_STYLE = {
@@ -61,7 +76,48 @@ def random_levers(rng: np.random.Generator, count: int) -> list[dict[str, object
     return scenarios
 
 
-def main() -> None:
+def decade_benchmarks(base: Baseline) -> dict[str, object]:
+    """Timings of the decade path, its Monte Carlo bands and its tornado."""
+    from model import dynamics
+    from scenarios.store import PresetStore
+
+    store = PresetStore()
+    entries, _ = store.list()
+    dated = sorted(
+        (store.load(e.id) for e in entries if e.origin == "built-in"),
+        key=lambda p: str(p.as_of),
+    )
+    timeline = [
+        (int(str(p.as_of)[:4]), p.levers()) for p in dated if p.as_of is not None
+    ]
+    dynamics.simulate_path(timeline, 2035, baseline=base)  # warm-up
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        bands = dynamics.monte_carlo(timeline, 2035, 200, seed=0, baseline=base)
+        times.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    dynamics.tornado_paths(timeline, 2035, baseline=base)
+    tornado = time.perf_counter() - start
+    return {
+        "decade_path_years": 2035 - 2022 + 1,
+        "decade_path_ms": median_ms(
+            lambda: dynamics.simulate_path(timeline, 2035, baseline=base), 20
+        ),
+        "monte_carlo_200_seconds": statistics.median(times),
+        "monte_carlo_200_failed_draws": int(bands.failed.max()),
+        "tornado_seconds": tornado,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument(
+        "--app",
+        action="store_true",
+        help="also benchmark the dashboard (AppTest rerun, browser latency, load)",
+    )
+    args = parser.parse_args(argv)
     base = load_baseline()
     simulate({}, base)  # warm-up
     result: dict[str, object] = {
@@ -82,20 +138,29 @@ def main() -> None:
     result["batch_solves_per_s"] = len(scenarios) / seconds
     result["batch_converged_share"] = float(batch.equilibrium.converged.mean())
     result["batch_max_iterations"] = int(batch.equilibrium.iterations.max())
+    result["grid_25x25_seconds"] = (
+        median_ms(lambda: sweeps.solve_grid(OCT_2022_STYLE, 25, baseline=base), 5)
+        / 1000
+    )
 
     sim = simulate(OCT_2022_STYLE, base)
     shocks = sim.shocks
-    args = (base.flows_usd_bn, shocks.theta[0], shocks.tau_hat[0], shocks.q_hat[0])
-    ours = equilibrium.solve(*args)
-    reference = solve_levels_with_scipy(*args)
+    inputs = (base.flows_usd_bn, shocks.theta[0], shocks.tau_hat[0], shocks.q_hat[0])
+    ours = equilibrium.solve(*inputs)
+    reference = solve_levels_with_scipy(*inputs)
     result["scipy_max_rel_difference"] = float(
         np.abs(ours.p_hat[0] / reference - 1).max()
     )
-    ours_ms = median_ms(lambda: equilibrium.solve(*args), 100)
-    scipy_ms = median_ms(lambda: solve_levels_with_scipy(*args), 20)
+    ours_ms = median_ms(lambda: equilibrium.solve(*inputs), 100)
+    scipy_ms = median_ms(lambda: solve_levels_with_scipy(*inputs), 20)
     result["solve_ms_median_ours"] = ours_ms
     result["solve_ms_median_scipy"] = scipy_ms
     result["scipy_time_ratio"] = scipy_ms / ours_ms
+    result.update(decade_benchmarks(base))
+    if args.app:
+        from benchmarks import app
+
+        result["app"] = app.run()
     print(json.dumps(result, indent=2))
 
 

@@ -9,21 +9,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import format
+from dashboard.views import compare, tradeoffs
 from dashboard.views.overview import HEADLINE, LABELS
 from helpers import APP, ROOT
 from model.policy import LEVERS
 from model.simulation import simulate
 from scenarios.store import PresetStore
-
-CHARTS = {
-    "security_cost_map",
-    "sankey_reference",
-    "sankey_scenario",
-    "bilateral_change_heatmap",
-    "china_imports_bars",
-    "welfare_bars",
-    "tech_revenue",
-}
 
 
 @pytest.fixture
@@ -50,13 +41,50 @@ def current_levers(at: AppTest) -> dict[str, object]:
     return {lever.name: at.session_state[lever.name] for lever in LEVERS}
 
 
-def test_every_tab_renders_its_charts(at):
+TAB_CHARTS = {
+    "Overview": {"security_cost_map"},
+    "Trade flows": {
+        "sankey_reference",
+        "sankey_scenario",
+        "bilateral_change_heatmap",
+        "china_imports_bars",
+    },
+    "Winners and losers": {"welfare_bars", "tech_revenue"},
+    "Trade-offs": set(tradeoffs.CHART_KEYS),
+    "Compare": set(compare.CHART_KEYS),
+    "Decade": {
+        "decade_capability",
+        "decade_revenue",
+        "decade_self_sufficiency",
+        "decade_welfare",
+        "decade_tornado",
+    },
+    "Method and sources": set(),
+}
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    at.session_state["tab"] = label
+    return at.run()
+
+
+def test_every_tab_renders_its_charts_and_only_the_open_tab_runs(at):
     at.run()
     assert not at.exception
-    assert len(at.tabs) == 4
-    assert chart_keys(at) == CHARTS
+    assert [t.label for t in at.tabs] == list(TAB_CHARTS)
     assert any("Solved in" in c.value for c in at.caption)
-    assert len(at.get("latex")) >= 6  # the method tab
+    for label, charts in TAB_CHARTS.items():
+        open_tab(at, label)
+        assert not at.exception, label
+        assert chart_keys(at) == charts, label
+    assert len(at.get("latex")) >= 6  # the method tab, open now
+    assert at.query_params["tab"] in ("method", ["method"])
+
+
+def test_a_link_opens_a_tab(at):
+    at.query_params["tab"] = "winners"
+    at.run()
+    assert chart_keys(at) == TAB_CHARTS["Winners and losers"]
 
 
 def test_kpis_equal_the_models_metrics(at):

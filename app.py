@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, export, figures, presets_panel, sidebar
+from dashboard import cache, export, figures, i18n, presets_panel, seminar, sidebar
 from dashboard.format import plain
 from dashboard.views import compare, decade, flows, method, overview, tradeoffs, winners
 from model.simulation import ConvergenceError
@@ -36,12 +36,57 @@ def load_presets(store: PresetStore) -> tuple[dict[str, Scenario], dict]:
     return presets, {e.id: e for e in entries}
 
 
+def _enter_seminar() -> None:
+    st.query_params[seminar.VIEW_PARAM] = seminar.VIEW_VALUE
+
+
+def _leave_seminar() -> None:
+    for key in (seminar.VIEW_PARAM, seminar.STEP_PARAM):
+        st.query_params.pop(key, None)
+
+
+def language_switch() -> str:
+    """English / Chinese, kept in the link (?lang=zh); returns the language."""
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = i18n.normalise(st.query_params.get("lang"))
+    lang = (
+        st.segmented_control(
+            i18n.t("ui.language", st.session_state["lang"]),
+            i18n.LANGUAGES,
+            format_func=i18n.language_name,
+            key="lang",
+            label_visibility="collapsed",
+        )
+        or i18n.DEFAULT_LANGUAGE
+    )
+    if lang == i18n.DEFAULT_LANGUAGE:
+        st.query_params.pop("lang", None)
+    else:
+        st.query_params["lang"] = lang
+    return lang
+
+
 store = PresetStore()
 presets, entries = load_presets(store)
+left, right = st.columns([4, 1])
+with right:
+    lang = language_switch()
+if st.query_params.get(seminar.VIEW_PARAM) == seminar.VIEW_VALUE:
+    right.button(
+        i18n.t("ui.seminar_exit", lang), on_click=_leave_seminar, key="leave_seminar"
+    )
+    seminar.render(presets, cache.solve, lang, cache.preset_points())
+    st.stop()
+right.button(
+    i18n.t("ui.seminar_toggle", lang),
+    help=i18n.t("ui.seminar_toggle_help", lang),
+    on_click=_enter_seminar,
+    key="enter_seminar",
+)
 controls = sidebar.render(presets, entries)
 presets_panel.render(store, controls, presets, entries)
 
-st.title("Small yard, high fence: who loses what")
+left.title("Small yard, high fence: who loses what")
 st.caption(
     f"Scenario: **{plain(controls.preset.name)}**"
     + (

@@ -19,16 +19,16 @@ from dashboard.theme import (
     NEUTRAL_COLOR,
     REGION_COLORS,
     SECTOR_COLORS,
-    TEMPLATE_NAME,
     region_label,
     sector_label,
 )
+from dashboard.theme import layout as theme_layout
 from model.names import TARGET, TECH_SECTORS
 from model.simulation import Simulation
 
 
 def _layout(fig: go.Figure, title: str, **layout: object) -> go.Figure:
-    fig.update_layout(template=TEMPLATE_NAME, title={"text": title}, **layout)
+    fig.update_layout(**theme_layout(title, **layout))
     return fig
 
 

@@ -21,10 +21,10 @@ from dashboard.theme import (
     NEUTRAL_COLOR,
     REGION_COLORS,
     SECTOR_COLORS,
-    TEMPLATE_NAME,
     region_label,
     sector_label,
 )
+from dashboard.theme import layout as theme_layout
 from model.dynamics import OUTPUTS_BY_NAME, Bands, DecadePath
 
 BAND_COLOR = "rgba(213, 94, 0, 0.18)"  # CHN vermillion, light
@@ -57,13 +57,9 @@ def _figure(
     annotations one by one costs milliseconds each)."""
     return go.Figure(
         data=traces,
-        layout={
-            "template": TEMPLATE_NAME,
-            "title": {"text": title},
-            "shapes": list(shapes),
-            "annotations": list(annotations),
-            **layout,
-        },
+        layout=theme_layout(
+            title, shapes=list(shapes), annotations=list(annotations), **layout
+        ),
     )
 
 

@@ -28,9 +28,9 @@ from dashboard.theme import (
     GAIN_COLOR,
     LOSS_COLOR,
     NEUTRAL_COLOR,
-    TEMPLATE_NAME,
     region_label,
 )
+from dashboard.theme import layout as theme_layout
 from model import sweeps
 from model.metrics import METRICS, METRICS_BY_NAME
 from model.names import YARD_ORDER
@@ -85,7 +85,7 @@ HEATMAPS: dict[str, tuple[str, str, str]] = {
 
 
 def _layout(fig: go.Figure, title: str, **layout: object) -> go.Figure:
-    fig.update_layout(template=TEMPLATE_NAME, title={"text": title}, **layout)
+    fig.update_layout(**theme_layout(title, **layout))
     return fig
 
 
@@ -94,7 +94,7 @@ def _figure(data: list, title: str, **layout: object) -> go.Figure:
     ``update_layout`` (the tab redraws these on every rerun)."""
     return go.Figure(
         data=data,
-        layout={"template": TEMPLATE_NAME, "title": {"text": title}, **layout},
+        layout=theme_layout(title, **layout),
     )
 
 

@@ -37,7 +37,12 @@ LOSS_COLOR = "#D55E00"
 NEUTRAL_COLOR = "#7f7f7f"
 CURRENT_COLOR = "#000000"
 
-FONT_FAMILY = "Source Sans Pro, Noto Sans, Noto Sans CJK SC, sans-serif"
+FONT_FAMILY = (
+    "Source Sans Pro, Source Sans, Noto Sans CJK SC, Source Han Sans SC, "
+    "PingFang SC, Microsoft YaHei, sans-serif"
+)
+"""Latin first; then Simplified Chinese fonts, named so that Chinese text is not
+drawn in the Japanese forms of a pan-CJK font (Debian: fonts-noto-cjk)."""
 BASE_FONT_SIZE = 16
 
 TEMPLATE_NAME = "decoupling"
@@ -66,6 +71,18 @@ PLOTLY_CONFIG: dict[str, object] = {
     },
 }
 """Chart toolbar: PNG export at slide size (1920 x 1080, scale 2)."""
+
+
+def layout(title: str, **options: object) -> dict[str, object]:
+    """Layout of every chart: the template, the title, and the font family set
+    explicitly (Streamlit's chart theme would otherwise replace the template's)."""
+    font = {"family": FONT_FAMILY} | dict(options.pop("font", {}))  # type: ignore[arg-type]
+    return {
+        "template": TEMPLATE_NAME,
+        "title": {"text": title, "font": {"family": FONT_FAMILY}},
+        "font": font,
+        **options,
+    }
 
 
 def region_label(code: str) -> str:

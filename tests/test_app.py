@@ -197,3 +197,24 @@ def test_model_never_imports_streamlit_or_plotly():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_seminar_mode_opens_by_link_in_chinese_and_can_be_left(at):
+    at.query_params["view"] = "seminar"
+    at.query_params["lang"] = "zh"
+    at.query_params["step"] = "3"
+    at.run()
+    assert not at.exception
+    assert at.session_state["lang"] == "zh"
+    assert not at.get("plotly_chart")  # predict first: nothing revealed yet
+    at.button(key="leave_seminar").click().run()
+    assert not at.exception
+    assert "view" not in at.query_params and "step" not in at.query_params
+    assert len(at.metric) >= 6  # back to the dashboard
+
+
+def test_seminar_button_switches_the_view(at):
+    at.run()
+    at.button(key="enter_seminar").click().run()
+    assert not at.exception
+    assert at.query_params["view"] in ("seminar", ["seminar"])

@@ -1,0 +1,868 @@
+"""Seminar mode: a storyline of presets on a projector, predict first, then reveal.
+
+One step at a time: the preset's name and date, a short narrative in our own
+words, the question to the room and the preset's citations. The numbers stay
+hidden until the presenter clicks "Reveal": then one big chart (the welfare bars
+or the security-cost map, per step) and three big KPI numbers appear. "Replay the
+last change" shows the step shown before next to this one, same chart, side by
+side. The projector theme (large type, high contrast, no sidebar, and a font list
+that names a Simplified Chinese font, so that Chinese text is not drawn with
+Japanese glyph forms) is a constant CSS string of this module.
+
+The storyline is an ordered list of preset ids: by default the real policy
+timeline and then the contrasting designs, from ``content/storyline.json``; each
+built-in step's narrative and question are in the language files
+(``seminar.narratives.<id>``, ``seminar.questions.<id>``). A presenter can type
+their own list; saved, it goes to :data:`STORYLINE_FILE` in the user preset
+folder (``DECOUPLING_PRESETS_DIR``) and opens in every later session. The file
+name starts with a dot because the preset store skips hidden files: a
+``storyline.json`` there would be listed as a broken preset.
+
+URL: ``?view=seminar&step=3`` (1-based). A step that is not a number or is out of
+range opens step 1 with a visible notice. This module reads and writes only the
+``step`` parameter; ``view`` and ``lang`` belong to the app.
+
+Session keys: every key of :data:`SESSION_KEYS`, all prefixed ``seminar_``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import re
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import figures
+from dashboard.format import plain
+from dashboard.i18n import (
+    format_date,
+    format_number,
+    format_percent,
+    format_pp,
+    format_usd_bn,
+    has,
+    has_cjk,
+    preset_text,
+    region,
+    t,
+)
+from dashboard.theme import PLOTLY_CONFIG
+from model import policy
+from model.simulation import ConvergenceError, Simulation
+from scenarios.schema import Scenario
+from scenarios.store import default_user_dir
+
+VIEW_PARAM = "view"
+VIEW_VALUE = "seminar"
+STEP_PARAM = "step"
+
+STORYLINE_CONTENT = Path(__file__).resolve().parent / "content" / "storyline.json"
+STORYLINE_FILE = ".storyline.json"
+"""The presenter's saved storyline, in the user preset folder."""
+STORYLINE_VERSION = 1
+MAX_STORYLINE_BYTES = 64 * 1024
+MAX_STEPS = 60
+MAX_SHOWN_ID = 40
+CHARTS: tuple[str, ...] = ("map", "welfare")
+DEFAULT_CHART = "map"
+
+STEP_KEY = "seminar_step"
+REVEALED_KEY = "seminar_revealed"
+REPLAY_KEY = "seminar_replay"
+SHOWN_KEY = "seminar_shown"
+BEFORE_KEY = "seminar_before"
+STORYLINE_KEY = "seminar_storyline"
+INPUT_KEY = "seminar_storyline_input"
+MESSAGES_KEY = "seminar_messages"
+SESSION_KEYS: tuple[str, ...] = (
+    STEP_KEY,
+    REVEALED_KEY,
+    REPLAY_KEY,
+    SHOWN_KEY,
+    BEFORE_KEY,
+    STORYLINE_KEY,
+    INPUT_KEY,
+    MESSAGES_KEY,
+)
+
+CHART_KEY = "seminar_chart"
+BEFORE_CHART_KEY = "seminar_chart_before"
+AFTER_CHART_KEY = "seminar_chart_after"
+
+KPIS: tuple[tuple[str, str], ...] = (
+    ("china_prices", "china_tech_price_change_pct"),
+    ("coalition_welfare", "coalition_welfare_change_usd_bn"),
+    ("backfill", "backfill_share"),
+)
+"""The three numbers a step reveals: (seminar.kpi key, metric)."""
+
+FONT_FAMILY = (
+    '"Source Sans", "Source Sans Pro", "Noto Sans CJK SC", "Source Han Sans SC", '
+    '"PingFang SC", "Microsoft YaHei", sans-serif'
+)
+"""Chart font: Streamlit's own Latin font, then Simplified Chinese fonts. Set on
+the figure itself: Streamlit's Plotly theme replaces the template's font, and a
+font list without a Chinese font draws Chinese with Japanese glyph forms."""
+FONT_SIZE = 24
+TITLE_FONT_SIZE = 30
+CHART_HEIGHT = 680
+PAIR_FONT_SIZE = 20
+PAIR_HEIGHT = 560
+
+PROJECTOR_CSS = """
+<style>
+[data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }
+.stApp, [data-testid="stAppViewContainer"] { background: #ffffff; color: #000000; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1.5rem 3rem 3rem; }
+[data-testid="stAppViewContainer"] { font-size: 24px; }
+.stApp :is(p, h1, h2, h3, h4, li, label, input, textarea, summary) {
+  font-family: "Source Sans", "Source Sans Pro", "Noto Sans CJK SC",
+    "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
+}
+[data-testid="stMarkdownContainer"] p,
+[data-testid="stMarkdownContainer"] li { font-size: 28px; line-height: 1.45; }
+[data-testid="stMarkdownContainer"] h1 { font-size: 56px; }
+[data-testid="stMarkdownContainer"] h2 { font-size: 46px; }
+[data-testid="stMarkdownContainer"] h3 { font-size: 36px; }
+[data-testid="stCaptionContainer"],
+[data-testid="stCaptionContainer"] p { font-size: 20px; color: #222222; }
+[data-testid="stMetricValue"],
+[data-testid="stMetricValue"] div,
+[data-testid="stMetricValue"] p { font-size: 64px; font-weight: 700; color: #000000; }
+[data-testid="stMetricLabel"],
+[data-testid="stMetricLabel"] p { font-size: 26px; color: #000000; }
+[data-testid="stMetricDelta"],
+[data-testid="stMetricDelta"] div,
+[data-testid="stMetricDelta"] p { font-size: 22px; }
+.stButton button, .stButton button p { font-size: 26px; min-height: 3.2rem; }
+[data-testid="stAlert"] p { font-size: 24px; }
+[data-testid="stExpander"] summary p { font-size: 22px; }
+</style>
+"""
+"""The projector theme: a constant, never built from user text."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a storyline: a preset and the chart its reveal shows."""
+
+    preset: str
+    chart: str = DEFAULT_CHART
+
+
+# --- storylines ---------------------------------------------------------------------
+
+
+def default_storyline() -> list[Step]:
+    """The policy timeline and the contrasts, from content/storyline.json."""
+    data = json.loads(STORYLINE_CONTENT.read_text(encoding="utf-8"))
+    return [
+        Step(item["preset"], item.get("chart", DEFAULT_CHART)) for item in data["steps"]
+    ]
+
+
+def chart_for(preset_id: str) -> str:
+    """The chart of a preset's step: as in the default storyline, else the map."""
+    charts = {step.preset: step.chart for step in default_storyline()}
+    return charts.get(preset_id, DEFAULT_CHART)
+
+
+def parse_ids(text: str, presets: Mapping[str, object]) -> tuple[list[str], list[str]]:
+    """Preset ids typed by a presenter -> (known ids in order, unknown ones).
+
+    Separators: commas (also the Chinese ，and 、), semicolons and white space.
+    At most :data:`MAX_STEPS` known ids are kept.
+    """
+    parts = [p for p in re.split(r"[\s,，、;；]+", text or "") if p]
+    known = [p for p in parts if p in presets][:MAX_STEPS]
+    unknown = list(dict.fromkeys(p for p in parts if p not in presets))
+    return known, unknown
+
+
+def storyline_path() -> Path:
+    """Where a saved storyline lives: the user preset folder, read at each call."""
+    return default_user_dir() / STORYLINE_FILE
+
+
+def save_storyline(ids: Sequence[str], path: Path | None = None) -> Path:
+    """Write the storyline atomically (temporary file, fsync, ``os.replace``)."""
+    target = path or storyline_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps(
+        {"version": STORYLINE_VERSION, "steps": list(ids)}, indent=2
+    ).encode("utf-8")
+    temp: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            dir=target.parent, prefix=".tmp-storyline-", suffix=".json", delete=False
+        ) as handle:
+            temp = Path(handle.name)
+            handle.write(payload + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+        temp = None
+    finally:
+        if temp is not None:
+            with suppress(OSError):
+                temp.unlink()
+    return target
+
+
+def load_storyline(path: Path | None = None) -> list[str] | None:
+    """The ids of a saved storyline; None if there is none.
+
+    Raises ValueError (with a one-line reason) for a file that cannot be used.
+    """
+    source = path or storyline_path()
+    try:
+        with open(source, "rb") as handle:
+            data = handle.read(MAX_STORYLINE_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise ValueError(f"cannot read the file ({error.strerror or error})") from None
+    if len(data) > MAX_STORYLINE_BYTES:
+        raise ValueError(f"larger than {MAX_STORYLINE_BYTES} bytes")
+    try:
+        content = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"not valid JSON ({error})") from None
+    steps = content.get("steps") if isinstance(content, dict) else None
+    if not isinstance(steps, list) or not all(isinstance(s, str) for s in steps):
+        raise ValueError('expected {"version": 1, "steps": ["preset_id", ...]}')
+    return steps
+
+
+def parse_step(raw: object, total: int) -> tuple[int, bool]:
+    """The 1-based step a URL asks for -> (step, valid); junk or out of range ->
+    (1, False)."""
+    text = str(raw).strip()
+    if re.fullmatch(r"\d{1,6}", text) and 1 <= int(text) <= total:
+        return int(text), True
+    return 1, False
+
+
+def _shown_text(text: object) -> str:
+    """User text quoted in a message: shortened and Markdown-escaped."""
+    short = str(text)
+    if len(short) > MAX_SHOWN_ID:
+        short = short[:MAX_SHOWN_ID] + "..."
+    return plain(short)
+
+
+# --- session state ------------------------------------------------------------------
+
+
+def _say(kind: str, text: str) -> None:
+    st.session_state.setdefault(MESSAGES_KEY, []).append((kind, text))
+
+
+def _initialise(presets: Mapping[str, Scenario], lang: str) -> None:
+    """Once per session: the saved storyline if there is one, else the default."""
+    if STORYLINE_KEY in st.session_state:
+        return
+    steps = [s for s in default_storyline() if s.preset in presets]
+    try:
+        saved = load_storyline()
+    except ValueError as error:
+        _say("warning", t("seminar.storyline.broken", lang, error=plain(str(error))))
+        saved = None
+    if saved is not None:
+        known = [i for i in saved if i in presets][:MAX_STEPS]
+        unknown = list(dict.fromkeys(i for i in saved if i not in presets))
+        if unknown:
+            _say("warning", _unknown_message(unknown, lang))
+        if known:
+            steps = [Step(i, chart_for(i)) for i in known]
+    if not steps:  # no storyline preset exists at all: every preset, in order
+        steps = [Step(i, chart_for(i)) for i in presets]
+    st.session_state[STORYLINE_KEY] = steps
+    st.session_state[INPUT_KEY] = ", ".join(s.preset for s in steps)
+
+
+def _unknown_message(unknown: Sequence[str], lang: str) -> str:
+    shown = ", ".join(_shown_text(i) for i in unknown[:10])
+    if len(unknown) > 10:
+        shown += ", ..."
+    return t("seminar.storyline.unknown", lang, ids=shown)
+
+
+def _go_to(step: int) -> None:
+    st.session_state[STEP_KEY] = step
+    st.session_state[REVEALED_KEY] = None
+    st.session_state[REPLAY_KEY] = False
+    st.query_params[STEP_PARAM] = str(step)
+
+
+def _move(delta: int, total: int) -> None:
+    """on_click of Previous / Next."""
+    step = int(st.session_state.get(STEP_KEY, 1)) + delta
+    _go_to(min(max(step, 1), total))
+
+
+def _reveal(token: tuple[int, str] | None) -> None:
+    """on_click of Reveal / Hide: ``token`` is (step, preset) or None to hide."""
+    st.session_state[REVEALED_KEY] = token
+    if token is None:
+        st.session_state[REPLAY_KEY] = False
+
+
+def _toggle_replay() -> None:
+    st.session_state[REPLAY_KEY] = not st.session_state.get(REPLAY_KEY, False)
+
+
+def _apply(presets: Mapping[str, Scenario], lang: str, save: bool) -> None:
+    """on_click of "Use this storyline" and "Save this storyline"."""
+    known, unknown = parse_ids(st.session_state.get(INPUT_KEY, ""), presets)
+    if unknown:
+        _say("warning", _unknown_message(unknown, lang))
+    if not known:
+        _say("error", t("seminar.storyline.empty", lang))
+        return
+    st.session_state[STORYLINE_KEY] = [Step(i, chart_for(i)) for i in known]
+    st.session_state[INPUT_KEY] = ", ".join(known)
+    st.session_state[SHOWN_KEY] = None
+    st.session_state[BEFORE_KEY] = None
+    _go_to(1)
+    if not save:
+        _say("success", t("seminar.storyline.applied", lang, n=len(known)))
+        return
+    try:
+        save_storyline(known)
+    except OSError as error:
+        detail = plain(error.strerror or str(error))
+        _say("error", t("seminar.storyline.save_failed", lang, error=detail))
+        return
+    _say("success", t("seminar.storyline.saved", lang, n=len(known)))
+
+
+def _reset(presets: Mapping[str, Scenario], lang: str) -> None:
+    """on_click of "Back to the policy timeline" (this session only)."""
+    steps = [s for s in default_storyline() if s.preset in presets]
+    if not steps:
+        return
+    st.session_state[STORYLINE_KEY] = steps
+    st.session_state[INPUT_KEY] = ", ".join(s.preset for s in steps)
+    st.session_state[SHOWN_KEY] = None
+    st.session_state[BEFORE_KEY] = None
+    _go_to(1)
+    _say("info", t("seminar.storyline.reset_done", lang, n=len(steps)))
+
+
+def _current_step(total: int, lang: str) -> int:
+    """The step from the URL (clamped with a notice), else the session's."""
+    raw = st.query_params.get(STEP_PARAM)
+    if raw is None:
+        step = min(max(int(st.session_state.get(STEP_KEY, 1)), 1), total)
+    else:
+        step, valid = parse_step(raw, total)
+        if not valid:
+            st.warning(
+                t("seminar.step_clamped", lang, given=_shown_text(raw), total=total),
+                icon="⚠️",
+            )
+    if st.session_state.get(STEP_KEY) != step:
+        st.session_state[STEP_KEY] = step
+        st.session_state[REVEALED_KEY] = None
+        st.session_state[REPLAY_KEY] = False
+    if st.query_params.get(STEP_PARAM) != str(step):
+        st.query_params[STEP_PARAM] = str(step)
+    return step
+
+
+def _remember(step: int, preset_id: str) -> None:
+    """Track the step on screen; when it changes, the old one becomes 'before'."""
+    shown = (step, preset_id)
+    previous = st.session_state.get(SHOWN_KEY)
+    if previous is not None and tuple(previous) != shown:
+        st.session_state[BEFORE_KEY] = previous[1]
+    st.session_state[SHOWN_KEY] = shown
+
+
+# --- figures ------------------------------------------------------------------------
+
+
+def _name(preset_id: str, presets: Mapping[str, Scenario], lang: str) -> str:
+    scenario = presets.get(preset_id)
+    default = scenario.name if scenario is not None else preset_id
+    return preset_text(preset_id, "name", lang, default)
+
+
+def _width(text: str) -> int:
+    """Display width in Latin characters: a CJK character counts twice."""
+    return sum(2 if has_cjk(c) else 1 for c in text)
+
+
+def _wrap(title: str, limit: int) -> str:
+    """Break a long chart title once, at the separator nearest its middle."""
+    if _width(title) <= limit or "<br>" in title:
+        return title
+    cuts = [
+        m.end()
+        for m in re.finditer(r"(, |; |，|；|：| )", title)
+        if m.end() < len(title)
+    ]
+    if not cuts:
+        return title
+    middle = _width(title) / 2
+    cut = min(cuts, key=lambda k: abs(_width(title[:k]) - middle))
+    return title[:cut].rstrip() + "<br>" + title[cut:].lstrip()
+
+
+def current_point(sim: Simulation) -> pd.Series:
+    """A solved scenario on the security-cost plane."""
+    return pd.Series(
+        {
+            "coalition_cost_usd_bn": 0.0
+            - sim.metrics.scalar("coalition_welfare_change_usd_bn"),
+            "china_cost_pct": sim.metrics.scalar("china_tech_price_change_pct"),
+        }
+    )
+
+
+_OFF_SCALE = re.compile(
+    r"(?P<name>[^/]*?) \(off scale: (?P<cost>\S+) USD bn, (?P<price>\S+)%\)"
+)
+
+
+def _localise_labels(labels: Sequence[str], lang: str) -> list[str]:
+    """The map's "(off scale: ...)" notes in ``lang`` (until the figure takes one)."""
+    return [
+        _OFF_SCALE.sub(
+            lambda m: t(
+                "charts.common.off_scale",
+                lang,
+                name=m["name"],
+                cost=m["cost"],
+                price=m["price"],
+            ),
+            str(label),
+        )
+        for label in labels
+    ]
+
+
+def map_figure(
+    sim: Simulation,
+    points: pd.DataFrame,
+    presets: Mapping[str, Scenario],
+    lang: str,
+) -> go.Figure:
+    """The security-cost map of :mod:`dashboard.figures`, its texts in ``lang``."""
+    named = points.copy()
+    names = list(named["name"])
+    if "id" in named:
+        names = [
+            preset_text(i, "name", lang, n)
+            for i, n in zip(named["id"], names, strict=True)
+        ]
+    named["name"] = [html.escape(str(n), quote=False) for n in names]
+    current = current_point(sim)
+    fig = figures.security_cost_map(named, current)
+    china = float(current["china_cost_pct"])
+    cost = float(current["coalition_cost_usd_bn"])
+    fig.update_layout(
+        title_text=t(
+            "charts.security_cost_map.title",
+            lang,
+            china=format_percent(china, lang, 2),
+            cost=format_number(cost, lang, 2),
+        ),
+        xaxis_title_text=t("charts.axes.coalition_cost", lang),
+        yaxis_title_text=t("charts.axes.china_prices", lang),
+    )
+    presets_trace, current_trace = fig.data[0], fig.data[1]
+    presets_trace.name = t("charts.common.built_in_presets", lang)
+    presets_trace.text = _localise_labels(presets_trace.text or (), lang)
+    presets_trace.hovertemplate = t("charts.security_cost_map.hover_presets", lang)
+    current_trace.name = t("charts.common.this_scenario", lang)
+    current_trace.hovertemplate = t(
+        "charts.security_cost_map.hover_current",
+        lang,
+        cost=format_number(cost, lang, 2),
+        china=format_number(china, lang, 2, signed=True),
+    )
+    return fig
+
+
+def welfare_figure(sim: Simulation, lang: str) -> go.Figure:
+    """The welfare bars of :mod:`dashboard.figures` (% of spending), in ``lang``."""
+    fig = figures.welfare_bars(sim, unit="pct")
+    frame = sim.regions_frame()
+    values = frame["welfare_change_pct"].to_numpy(dtype=float)
+    finite = values[pd.notna(values)]
+    if finite.size == 0 or float(abs(finite).max()) < 1e-9:
+        title = t("charts.welfare_bars.title_flat", lang)
+    else:
+        loser = str(frame["region"].iloc[int(pd.Series(values).idxmin())])
+        winner = str(frame["region"].iloc[int(pd.Series(values).idxmax())])
+        title = t(
+            "charts.welfare_bars.title",
+            lang,
+            loser=region(loser, lang),
+            winner=region(winner, lang),
+        )
+    fig.update_layout(
+        title_text=title,
+        xaxis_title_text=t("charts.axes.region", lang),
+        yaxis_title_text=t("charts.axes.welfare_pct", lang),
+    )
+    return fig
+
+
+def step_figure(
+    step: Step,
+    sim: Simulation,
+    points: pd.DataFrame,
+    presets: Mapping[str, Scenario],
+    lang: str,
+) -> go.Figure:
+    """The step's one big chart, unstyled (see :func:`projector_layout`)."""
+    if step.chart == "welfare":
+        return welfare_figure(sim, lang)
+    return map_figure(sim, points, presets, lang)
+
+
+def projector_layout(
+    fig: go.Figure, *, font_size: int = FONT_SIZE, height: int = CHART_HEIGHT
+) -> go.Figure:
+    """Large type for a projector: base font, title, labels, markers."""
+    limit = 64 if font_size >= FONT_SIZE else 52
+    title = fig.layout.title.text or ""
+    fig.update_layout(
+        font_family=FONT_FAMILY,
+        font_size=font_size,
+        title_font_family=FONT_FAMILY,
+        title_font_size=font_size + 6,
+        title_text=_wrap(title, limit),
+        legend_font_family=FONT_FAMILY,
+        legend_font_size=font_size - 4,
+        hoverlabel_font_family=FONT_FAMILY,
+        hoverlabel_font_size=font_size - 4,
+        height=height,
+        margin={"l": 20, "r": 20, "t": 130, "b": 20},
+    )
+    axis = {"title_font_size": font_size, "tickfont_size": font_size - 4}
+    fig.update_xaxes(**axis)
+    fig.update_yaxes(**axis)
+    fig.update_traces(textfont_size=font_size - 4, selector={"type": "scatter"})
+    fig.update_traces(textfont_size=font_size - 4, selector={"type": "bar"})
+    return fig
+
+
+def _points(
+    presets: Mapping[str, Scenario],
+    solve: Callable[[Mapping[str, policy.LeverValue]], Simulation],
+) -> pd.DataFrame:
+    """Every preset on the security-cost plane, when the app passes no points."""
+    rows = []
+    for preset_id, scenario in presets.items():
+        try:
+            point = current_point(solve(scenario.levers()))
+        except ConvergenceError:
+            continue
+        rows.append({"id": preset_id, "name": scenario.name, **point.to_dict()})
+    return pd.DataFrame(
+        rows, columns=["id", "name", "coalition_cost_usd_bn", "china_cost_pct"]
+    )
+
+
+# --- drawing ------------------------------------------------------------------------
+
+
+def kpi_texts(
+    sim: Simulation, previous: Simulation | None, lang: str
+) -> list[tuple[str, str, str | None]]:
+    """(label, value, change from the previous step or None) of the three KPIs."""
+    out = []
+    for key, metric in KPIS:
+        value = sim.metrics.scalar(metric)
+        if metric == "coalition_welfare_change_usd_bn":
+            shown = format_usd_bn(value, lang, 2)
+            change = format_usd_bn
+        elif metric == "backfill_share":
+            shown = format_percent(value, lang, 0, signed=False, share=True)
+            change = _backfill_change
+        else:
+            shown = format_percent(value, lang, 2)
+            change = _price_change
+        delta = None
+        if previous is not None:
+            diff = value - previous.metrics.scalar(metric)
+            if math.isfinite(diff):
+                delta = t("seminar.delta_previous", lang, value=change(diff, lang))
+        out.append((t(f"seminar.kpi.{key}", lang), shown, delta))
+    return out
+
+
+def _backfill_change(diff: float, lang: str) -> str:
+    return format_pp(100 * diff, lang, 0)
+
+
+def _price_change(diff: float, lang: str) -> str:
+    return format_pp(diff, lang, 2)
+
+
+def _kpis(sim: Simulation, previous: Simulation | None, lang: str) -> None:
+    """The three big numbers, with the change from the previous step."""
+    columns = st.columns(len(KPIS))
+    texts = kpi_texts(sim, previous, lang)
+    for column, (key, _), (label, value, delta) in zip(
+        columns, KPIS, texts, strict=True
+    ):
+        column.metric(
+            label,
+            value,
+            delta=delta,
+            delta_color="off",
+            help=t(f"seminar.kpi_help.{key}", lang),
+            border=True,
+        )
+
+
+def _header(
+    step_no: int, total: int, step: Step, scenario: Scenario, lang: str
+) -> None:
+    name = _name(step.preset, {step.preset: scenario}, lang)
+    when = (
+        t("seminar.as_of", lang, date=format_date(scenario.as_of, lang))
+        if scenario.as_of is not None
+        else t("seminar.undated", lang)
+    )
+    st.caption(f"{t('seminar.step_of', lang, step=step_no, total=total)} · {when}")
+    st.header(plain(name), anchor=False)
+    narrative = f"seminar.narratives.{step.preset}"
+    if has(narrative):
+        st.markdown(t(narrative, lang))
+    elif scenario.description:
+        st.markdown(plain(scenario.description))
+
+
+def _question(step: Step, lang: str) -> str:
+    key = f"seminar.questions.{step.preset}"
+    return t(key, lang) if has(key) else t("seminar.default_question", lang)
+
+
+def _citations(scenario: Scenario, lang: str) -> None:
+    st.caption(f"**{t('seminar.sources', lang)}**")
+    for citation in scenario.citations or [t("seminar.no_sources", lang)]:
+        st.caption(plain(citation))
+
+
+def _nav(step_no: int, total: int, token: tuple[int, str], lang: str) -> None:
+    revealed = st.session_state.get(REVEALED_KEY) == token
+    has_before = st.session_state.get(BEFORE_KEY) is not None
+    prev, nxt, reveal, replay = st.columns([1, 1, 1.4, 1.6])
+    prev.button(
+        t("seminar.previous", lang),
+        key="seminar_previous",
+        icon=":material/arrow_back:",
+        on_click=_move,
+        args=(-1, total),
+        disabled=step_no <= 1,
+        width="stretch",
+    )
+    nxt.button(
+        t("seminar.next", lang),
+        key="seminar_next",
+        icon=":material/arrow_forward:",
+        on_click=_move,
+        args=(1, total),
+        disabled=step_no >= total,
+        width="stretch",
+    )
+    reveal.button(
+        t("seminar.hide" if revealed else "seminar.reveal", lang),
+        key="seminar_reveal",
+        type="secondary" if revealed else "primary",
+        on_click=_reveal,
+        args=(None if revealed else token,),
+        width="stretch",
+    )
+    replaying = bool(st.session_state.get(REPLAY_KEY))
+    replay.button(
+        t("seminar.replay_hide" if replaying else "seminar.replay", lang),
+        key="seminar_replay_button",
+        icon=":material/replay:",
+        on_click=_toggle_replay,
+        disabled=not (revealed and has_before),
+        help=None if has_before else t("seminar.replay_none", lang),
+        width="stretch",
+    )
+
+
+def _storyline_editor(presets: Mapping[str, Scenario], lang: str) -> None:
+    with st.expander(t("seminar.storyline.editor", lang), expanded=False):
+        st.text_input(
+            t("seminar.storyline.ids", lang),
+            key=INPUT_KEY,
+            max_chars=4000,
+            help=t("seminar.storyline.ids_help", lang),
+        )
+        apply, save, reset = st.columns(3)
+        apply.button(
+            t("seminar.storyline.apply", lang),
+            key="seminar_storyline_apply",
+            on_click=_apply,
+            args=(presets, lang, False),
+            width="stretch",
+        )
+        save.button(
+            t("seminar.storyline.save", lang),
+            key="seminar_storyline_save",
+            on_click=_apply,
+            args=(presets, lang, True),
+            width="stretch",
+        )
+        reset.button(
+            t("seminar.storyline.reset", lang),
+            key="seminar_storyline_reset",
+            on_click=_reset,
+            args=(presets, lang),
+            width="stretch",
+        )
+        st.caption(t("seminar.storyline.available", lang))
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("seminar.storyline.col_id", lang): list(presets),
+                    t("seminar.storyline.col_name", lang): [
+                        _name(i, presets, lang) for i in presets
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="seminar_presets_table",
+        )
+
+
+def _solve(
+    solve: Callable[[Mapping[str, policy.LeverValue]], Simulation],
+    scenario: Scenario | None,
+) -> Simulation | None:
+    if scenario is None:
+        return None
+    try:
+        return solve(scenario.levers())
+    except ConvergenceError:
+        return None
+
+
+def render(
+    presets: Mapping[str, Scenario],
+    solve: Callable[[Mapping[str, policy.LeverValue]], Simulation],
+    lang: str,
+    points: pd.DataFrame | None = None,
+) -> None:
+    """Draw the seminar view.
+
+    Parameters
+    ----------
+    presets : mapping of preset id to Scenario
+        Built-in and saved presets; a storyline may use any of them.
+    solve : callable
+        Levers -> solved Simulation (the app passes ``dashboard.cache.solve``);
+        may raise ConvergenceError.
+    lang : "en" or "zh"
+        The language of every text.
+    points : DataFrame, optional
+        The built-in presets on the security-cost plane
+        (``dashboard.cache.preset_points()``: id, name, coalition_cost_usd_bn,
+        china_cost_pct); solved here from ``presets`` when not given.
+    """
+    st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+    if not presets:
+        return
+    _initialise(presets, lang)
+    for kind, text in st.session_state.pop(MESSAGES_KEY, []):
+        getattr(st, kind)(text)
+    steps: list[Step] = [
+        s for s in st.session_state[STORYLINE_KEY] if s.preset in presets
+    ] or [Step(next(iter(presets)))]
+    total = len(steps)
+    step_no = _current_step(total, lang)
+    step = steps[step_no - 1]
+    scenario = presets[step.preset]
+    token = (step_no, step.preset)
+    _remember(step_no, step.preset)
+
+    _header(step_no, total, step, scenario, lang)
+    revealed = st.session_state.get(REVEALED_KEY) == token
+    if not revealed:
+        st.subheader(t("seminar.prediction", lang), anchor=False)
+        st.markdown(f"### {_question(step, lang)}")
+        st.caption(t("seminar.think", lang))
+    _nav(step_no, total, token, lang)
+
+    if revealed:
+        sim = _solve(solve, scenario)
+        if sim is None:
+            st.error(t("seminar.no_equilibrium", lang))
+        else:
+            previous = (
+                _solve(solve, presets.get(steps[step_no - 2].preset))
+                if step_no > 1
+                else None
+            )
+            _kpis(sim, previous, lang)
+            table = points if points is not None else _points(presets, solve)
+            if st.session_state.get(REPLAY_KEY) and st.session_state.get(BEFORE_KEY):
+                _replay(step, sim, table, presets, solve, lang)
+            else:
+                st.plotly_chart(
+                    projector_layout(step_figure(step, sim, table, presets, lang)),
+                    config=PLOTLY_CONFIG,
+                    key=CHART_KEY,
+                )
+    _citations(scenario, lang)
+    st.divider()
+    _storyline_editor(presets, lang)
+
+
+def _replay(
+    step: Step,
+    sim: Simulation,
+    points: pd.DataFrame,
+    presets: Mapping[str, Scenario],
+    solve: Callable[[Mapping[str, policy.LeverValue]], Simulation],
+    lang: str,
+) -> None:
+    """The step shown before and this one, side by side, same chart."""
+    before_id = st.session_state[BEFORE_KEY]
+    before_sim = _solve(solve, presets.get(before_id))
+    if before_sim is None:
+        st.info(t("seminar.replay_none", lang))
+        return
+    left, right = st.columns(2)
+    for column, (label, preset_id, result, key) in zip(
+        (left, right),
+        (
+            ("seminar.before", before_id, before_sim, BEFORE_CHART_KEY),
+            ("seminar.after", step.preset, sim, AFTER_CHART_KEY),
+        ),
+        strict=True,
+    ):
+        fig = step_figure(step, result, points, presets, lang)
+        takeaway = fig.layout.title.text or ""
+        name = html.escape(_name(preset_id, presets, lang), quote=False)
+        heading = t(label, lang, name=name)
+        fig.update_layout(title_text=f"{heading}<br><sup>{_wrap(takeaway, 80)}</sup>")
+        column.plotly_chart(
+            projector_layout(fig, font_size=PAIR_FONT_SIZE, height=PAIR_HEIGHT),
+            config=PLOTLY_CONFIG,
+            key=key,
+        )

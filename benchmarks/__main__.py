@@ -15,9 +15,9 @@
 
 * ``decade_path_ms``: one yearly path 2022-2035 of :mod:`model.dynamics` along the
   real policy timeline (the dated built-in presets), median [ms];
-  ``monte_carlo_200_seconds``: 200 Monte Carlo draws of that path, one batch per
-  year, median of 3 runs [s]; ``tornado_seconds``: the central case and every
-  one-at-a-time swing, one batch.
+  ``monte_carlo_200_seconds``: 200 Monte Carlo draws of that path
+  (:mod:`model.uncertainty`), one batch per year, median of 3 runs [s];
+  ``tornado_seconds``: the central case and every one-at-a-time swing, one batch.
 
 Targets on the 2-core machine (DESIGN.md section 8): single solve <= 2 ms median,
 >= 2,000 solves/s batched, a decade path <= 30 ms, 200 draws over the decade <= 2 s.
@@ -78,7 +78,7 @@ def random_levers(rng: np.random.Generator, count: int) -> list[dict[str, object
 
 def decade_benchmarks(base: Baseline) -> dict[str, object]:
     """Timings of the decade path, its Monte Carlo bands and its tornado."""
-    from model import dynamics
+    from model import dynamics, uncertainty
     from scenarios.store import PresetStore
 
     store = PresetStore()
@@ -94,10 +94,10 @@ def decade_benchmarks(base: Baseline) -> dict[str, object]:
     times = []
     for _ in range(3):
         start = time.perf_counter()
-        bands = dynamics.monte_carlo(timeline, 2035, 200, seed=0, baseline=base)
+        bands = uncertainty.monte_carlo(timeline, 2035, 200, seed=0, baseline=base)
         times.append(time.perf_counter() - start)
     start = time.perf_counter()
-    dynamics.tornado_paths(timeline, 2035, baseline=base)
+    uncertainty.tornado_paths(timeline, 2035, baseline=base)
     tornado = time.perf_counter() - start
     return {
         "decade_path_years": 2035 - 2022 + 1,

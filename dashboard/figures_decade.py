@@ -1,10 +1,11 @@
 """Figures of the decade tab: yearly paths with bands, policy events, a year cursor
 and the tornado chart. Plotly only, never Streamlit.
 
-Every function takes what :mod:`model.dynamics` computed (a ``DecadePath``,
-``Bands``, a tornado table) plus keyword options and returns a ``go.Figure`` whose
-title states the takeaway. The year cursor is a layout shape named ``"cursor"``;
-policy events are shapes named ``"event:<preset id>"`` with a label each.
+Every function takes what :mod:`model.dynamics` and :mod:`model.uncertainty`
+computed (a ``DecadePath``, ``Bands``, a tornado table) plus keyword options and
+returns a ``go.Figure`` whose title states the takeaway. The year cursor is a
+layout shape named ``"cursor"``; policy events are shapes named
+``"event:<preset id>"`` with a label each.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from dashboard.theme import (
     sector_label,
 )
 from dashboard.theme import layout as theme_layout
-from model.dynamics import OUTPUTS_BY_NAME, Bands, DecadePath
+from model.dynamics import OUTPUTS_BY_NAME, DecadePath
+from model.uncertainty import Bands
 
 BAND_COLOR = "rgba(213, 94, 0, 0.18)"  # CHN vermillion, light
 PATH_COLOR = REGION_COLORS["CHN"]
@@ -397,7 +399,7 @@ def tornado_figure(
 ) -> go.Figure:
     """One-at-a-time swings of one output in one year, largest on top.
 
-    ``table`` is :meth:`model.dynamics.TornadoPaths.table`: one row per parameter
+    ``table`` is :meth:`model.uncertainty.TornadoPaths.table`: one row per parameter
     with low_value, high_value and central; bars run from the central value to
     the value at each end of the parameter's range.
     """

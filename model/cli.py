@@ -40,7 +40,7 @@ from typing import NoReturn
 
 import numpy as np
 
-from model import dynamics, equilibrium, sweeps, userdata
+from model import dynamics, equilibrium, sweeps, uncertainty, userdata
 from model.data import load_baseline
 from model.simulation import ConvergenceError, simulate
 
@@ -329,8 +329,8 @@ def _decade(
         },
     }
     if draws is not None:
-        seed = dynamics.DEFAULT_SEED if seed is None else seed
-        bands = dynamics.monte_carlo(timeline, last, draws, seed).window(first, last)
+        seed = uncertainty.DEFAULT_SEED if seed is None else seed
+        bands = uncertainty.monte_carlo(timeline, last, draws, seed).window(first, last)
         payload.update(bands.to_dict())
     return payload
 

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import figures_decade as fd
 from dashboard.views import decade
 from helpers import APP, decode_plotly_array, open_app
-from model import dynamics
+from model import dynamics, uncertainty
 from model.data import load_baseline
 from scenarios.store import PresetStore
 
@@ -30,12 +30,12 @@ SCRIPT = f"""
 import streamlit as st
 
 from dashboard.views import decade
-from model import dynamics
+from model import uncertainty
 from model.data import load_baseline
 from model.policy import validate_levers
 from scenarios.store import PresetStore
 
-dynamics.DEFAULT_DRAWS = {DRAWS}
+uncertainty.DEFAULT_DRAWS = {DRAWS}
 
 
 @st.cache_resource
@@ -96,7 +96,7 @@ def test_the_tab_renders_paths_bands_events_and_the_tornado(at):
     bars = [t for t in tornado["data"] if t["type"] == "bar"]
     assert len(bars) == 2 and all(t["orientation"] == "h" for t in bars)
     assert len(decode_plotly_array(bars[0]["y"])) == len(
-        dynamics.tornado_swings(load_baseline())
+        uncertainty.tornado_swings(load_baseline())
     )
     assert cursor_x(capability) == dynamics.DEFAULT_END_YEAR
     assert len(at.metric) == len(decade.READOUTS)
@@ -172,7 +172,7 @@ def test_figures_state_the_takeaway_and_mark_the_year():
     assert names == ["event:x", "cursor"]  # the 2040 event is off the path
     assert fig.layout.title.text.startswith("2024: China's technology capability")
     assert fig.layout.shapes[1].x0 == 2024
-    table = dynamics.tornado_paths(
+    table = uncertainty.tornado_paths(
         dynamics.scenario_timeline({"scope_ai_chips": 1.0, "fence_pct": 100.0}),
         2024,
         baseline=baseline,

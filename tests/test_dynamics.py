@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from model import dynamics, equilibrium, policy
+from model import dynamics, equilibrium, policy, uncertainty
 from model.cli import main
 from model.data import load_baseline
 from model.metrics import METRICS
@@ -234,9 +234,11 @@ def test_drawn_theta_rebuilds_the_policys_trade_costs(baseline):
 
 def test_monte_carlo_is_reproducible_and_bands_are_ordered(baseline):
     timeline = dynamics.scenario_timeline(OCT_2023)
-    one = dynamics.monte_carlo(timeline, END, n_draws=24, seed=7, baseline=baseline)
-    two = dynamics.monte_carlo(timeline, END, n_draws=24, seed=7, baseline=baseline)
-    other = dynamics.monte_carlo(timeline, END, n_draws=24, seed=8, baseline=baseline)
+    one = uncertainty.monte_carlo(timeline, END, n_draws=24, seed=7, baseline=baseline)
+    two = uncertainty.monte_carlo(timeline, END, n_draws=24, seed=7, baseline=baseline)
+    other = uncertainty.monte_carlo(
+        timeline, END, n_draws=24, seed=8, baseline=baseline
+    )
     assert one.failed.sum() == 0
     for name, q in one.quantiles.items():
         assert_array_equal(q, two.quantiles[name], err_msg=name)
@@ -256,7 +258,7 @@ def test_monte_carlo_is_reproducible_and_bands_are_ordered(baseline):
 
 
 def test_tornado_swings_bracket_the_central_value(baseline):
-    tornado = dynamics.tornado_paths(
+    tornado = uncertainty.tornado_paths(
         dynamics.scenario_timeline(OCT_2023), END, baseline=baseline
     )
     central = dynamics.simulate_path(
@@ -279,7 +281,7 @@ def test_tornado_swings_bracket_the_central_value(baseline):
             assert low <= row["central"] <= high
     # any output, any year, breakdowns too
     welfare = tornado.table("welfare_change_pct", 2025, key="CHN")
-    assert len(welfare) == len(dynamics.tornado_swings(baseline))
+    assert len(welfare) == len(uncertainty.tornado_swings(baseline))
     with pytest.raises(ValueError, match="needs one of"):
         tornado.table("welfare_change_pct", 2025)
     with pytest.raises(ValueError, match="not on the path"):
@@ -323,7 +325,7 @@ def test_failed_draws_are_left_out_of_the_bands_and_counted(baseline, monkeypatc
         return equilibrium.Equilibrium(**{**solved.__dict__, "converged": converged})
 
     monkeypatch.setattr(equilibrium, "solve", fail_first)
-    bands = dynamics.monte_carlo(
+    bands = uncertainty.monte_carlo(
         dynamics.scenario_timeline(OCT_2023), 2024, n_draws=5, seed=1, baseline=baseline
     )
     assert bands.failed.tolist() == [1, 1, 1]

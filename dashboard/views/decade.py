@@ -1,12 +1,12 @@
 """Decade tab: where the decisive decade heads, and how sure we can be.
 
 Yearly paths of :mod:`model.dynamics` from 2022 to a chosen end year, with
-Monte Carlo bands, the dated policy events of the built-in presets, a year slider
-that moves every chart's cursor and readouts, and a tornado chart of any output
-in the chosen year. Solves are cached per server (``st.cache_resource``) keyed by
-the timeline's lever values and the end year: in "follow the real timeline" mode
-the key does not depend on the sidebar (only on its elasticity set), so every
-session shares one solve.
+Monte Carlo bands (:mod:`model.uncertainty`), the dated policy events of the
+built-in presets, a year slider that moves every chart's cursor and readouts, and
+a tornado chart of any output in the chosen year. Solves are cached per server
+(``st.cache_resource``) keyed by the timeline's lever values and the end year: in
+"follow the real timeline" mode the key does not depend on the sidebar (only on
+its elasticity set), so every session shares one solve.
 
 Widget keys: ``decade_mode``, ``decade_start``, ``decade_end``, ``decade_bands``,
 ``decade_year``, ``decade_metric``.
@@ -24,7 +24,7 @@ import streamlit as st
 from dashboard import figures_decade as fd
 from dashboard.format import plain
 from dashboard.theme import PLOTLY_CONFIG
-from model import dynamics, policy
+from model import dynamics, policy, uncertainty
 from model.data import Baseline
 from scenarios.schema import Scenario
 
@@ -117,15 +117,17 @@ def _path(key: TimelineKey, end: int, _baseline: Baseline) -> dynamics.DecadePat
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _bands(
     key: TimelineKey, end: int, draws: int, _baseline: Baseline
-) -> dynamics.Bands:
-    return dynamics.monte_carlo(
-        _timeline(key), end, draws, dynamics.DEFAULT_SEED, baseline=_baseline
+) -> uncertainty.Bands:
+    return uncertainty.monte_carlo(
+        _timeline(key), end, draws, uncertainty.DEFAULT_SEED, baseline=_baseline
     )
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _tornado(key: TimelineKey, end: int, _baseline: Baseline) -> dynamics.TornadoPaths:
-    return dynamics.tornado_paths(_timeline(key), end, baseline=_baseline)
+def _tornado(
+    key: TimelineKey, end: int, _baseline: Baseline
+) -> uncertainty.TornadoPaths:
+    return uncertainty.tornado_paths(_timeline(key), end, baseline=_baseline)
 
 
 def _controls() -> tuple[str, int, int, bool]:
@@ -170,7 +172,7 @@ def _controls() -> tuple[str, int, int, bool]:
     bands = last.toggle(
         "Bands",
         key="decade_bands",
-        help=f"Uncertainty bands: {dynamics.DEFAULT_DRAWS} Monte Carlo draws over "
+        help=f"Uncertainty bands: {uncertainty.DEFAULT_DRAWS} Monte Carlo draws over "
         "the trade elasticities and the dynamic parameters within their "
         "documented ranges; p10 to p90 shaded.",
     )
@@ -209,9 +211,9 @@ def render(
         bands = None
         if show_bands:
             with st.spinner(
-                f"Solving {dynamics.DEFAULT_DRAWS} Monte Carlo paths (about 2 s)..."
+                f"Solving {uncertainty.DEFAULT_DRAWS} Monte Carlo paths (about 2 s)..."
             ):
-                bands = _bands(key, end, dynamics.DEFAULT_DRAWS, baseline)
+                bands = _bands(key, end, uncertainty.DEFAULT_DRAWS, baseline)
     except ValueError as error:
         st.error(f"No path for this policy: {plain(str(error))}")
         return
@@ -287,7 +289,9 @@ def _choice_label(choice: str) -> str:
     return fd.output_label(name, region or None)
 
 
-def _report_failures(path: dynamics.DecadePath, bands: dynamics.Bands | None) -> None:
+def _report_failures(
+    path: dynamics.DecadePath, bands: uncertainty.Bands | None
+) -> None:
     failed = np.flatnonzero(~path.converged[0])
     if failed.size:
         st.error(
@@ -303,7 +307,7 @@ def _report_failures(path: dynamics.DecadePath, bands: dynamics.Bands | None) ->
 
 
 def _readouts(
-    path: dynamics.DecadePath, bands: dynamics.Bands | None, year: int
+    path: dynamics.DecadePath, bands: uncertainty.Bands | None, year: int
 ) -> None:
     t = path.year_index(year)
     columns = st.columns(len(READOUTS))

@@ -15,13 +15,18 @@ from scenarios.schema import Scenario
 from scenarios.store import PresetError, PresetStore
 
 st.set_page_config(
-    page_title="Small yard, high fence: the decoupling dashboard",
+    page_title=i18n.t(
+        "ui.page_title",
+        st.session_state.get("lang") or i18n.normalise(st.query_params.get("lang")),
+    ),
     page_icon=":material/fence:",
     layout="wide",
 )
 
 
-def load_presets(store: PresetStore) -> tuple[dict[str, Scenario], dict]:
+def load_presets(
+    store: PresetStore, lang: str = "en"
+) -> tuple[dict[str, Scenario], dict]:
     """Built-in presets (cached) and this user's saved ones, with their entries."""
     entries, broken = store.list()
     presets = dict(cache.builtin_presets())
@@ -32,7 +37,9 @@ def load_presets(store: PresetStore) -> tuple[dict[str, Scenario], dict]:
             except PresetError as error:
                 broken.append(error)
     for problem in broken:
-        st.sidebar.warning(f"Skipped a broken preset file: {plain(str(problem))}")
+        st.sidebar.warning(
+            i18n.t("messages.broken_preset", lang, problem=plain(str(problem)))
+        )
     return presets, {e.id: e for e in entries}
 
 
@@ -53,7 +60,8 @@ def language_switch() -> str:
         st.segmented_control(
             i18n.t("ui.language", st.session_state["lang"]),
             i18n.LANGUAGES,
-            format_func=i18n.language_name,
+            format_func=lambda code: i18n.language_name(code),
+            help=i18n.t("ui.language_help", st.session_state["lang"]),
             key="lang",
             label_visibility="collapsed",
         )
@@ -67,10 +75,10 @@ def language_switch() -> str:
 
 
 store = PresetStore()
-presets, entries = load_presets(store)
 left, right = st.columns([4, 1])
 with right:
     lang = language_switch()
+presets, entries = load_presets(store, lang)
 if st.query_params.get(seminar.VIEW_PARAM) == seminar.VIEW_VALUE:
     right.button(
         i18n.t("ui.seminar_exit", lang), on_click=_leave_seminar, key="leave_seminar"
@@ -83,43 +91,50 @@ right.button(
     on_click=_enter_seminar,
     key="enter_seminar",
 )
-controls = sidebar.render(presets, entries)
-presets_panel.render(store, controls, presets, entries)
+controls = sidebar.render(presets, entries, lang)
+presets_panel.render(store, controls, presets, entries, lang)
+preset_name = i18n.scenario_text(controls.preset, "name", lang)
 
-left.title("Small yard, high fence: who loses what")
+left.title(i18n.t("ui.title", lang))
 st.caption(
-    f"Scenario: **{plain(controls.preset.name)}**"
+    i18n.t("ui.caption_scenario", lang, name=plain(preset_name))
     + (
-        f", changed: {', '.join(controls.changed_from_preset)}"
+        i18n.t(
+            "ui.caption_changed",
+            lang,
+            levers=i18n.t("ui.list_separator", lang).join(
+                i18n.lever_label(name, lang) if lang != "en" else name
+                for name in controls.changed_from_preset
+            ),
+        )
         if controls.changed_from_preset
         else ""
     )
-    + ". A multi-sector Armington trade model calibrated to 2022; every number is a "
-    "change from the 2022 baseline, and the deltas compare with the no-controls "
-    "reference (2017 tariffs)."
+    + i18n.t("ui.caption_model", lang)
 )
 try:
-    with st.spinner("Solving the equilibrium..."):
+    with st.spinner(i18n.t("messages.solving", lang)):
         sim = cache.solve(controls.levers)
         reference = cache.reference()
 except ConvergenceError as error:
-    st.error(
-        "The model found no equilibrium for these levers, so no numbers are shown. "
-        f"{plain(str(error))}"
-    )
+    st.error(i18n.t("messages.no_equilibrium", lang, error=plain(str(error))))
     st.stop()
 
-TABS = {  # URL id -> label; only the open tab runs (lazy tabs)
-    "overview": "Overview",
-    "flows": "Trade flows",
-    "winners": "Winners and losers",
-    "tradeoffs": "Trade-offs",
-    "compare": "Compare",
-    "decade": "Decade",
-    "method": "Method and sources",
+# URL id of every tab, in order; only the open tab runs (lazy tabs)
+TAB_IDS = ("overview", "flows", "winners", "tradeoffs", "compare", "decade", "method")
+TABS = {tab_id: i18n.t(f"tabs.{tab_id}", lang) for tab_id in TAB_IDS}  # id -> label
+TAB_OF_LABEL = {
+    i18n.t(f"tabs.{tab_id}", other): tab_id
+    for other in i18n.LANGUAGES
+    for tab_id in TAB_IDS
 }
 if "tab" not in st.session_state:  # a share link may open a tab
-    st.session_state["tab"] = TABS.get(st.query_params.get("tab", ""), "Overview")
+    st.session_state["tab"] = TABS.get(st.query_params.get("tab", ""), TABS["overview"])
+elif TABS.get(TAB_OF_LABEL.get(st.session_state["tab"], "")) not in (
+    None,
+    st.session_state["tab"],
+):  # the language changed: keep the open tab, under its new label
+    st.session_state["tab"] = TABS[TAB_OF_LABEL[st.session_state["tab"]]]
 tabs = dict(
     zip(TABS, st.tabs(list(TABS.values()), key="tab", on_change="rerun"), strict=True)
 )
@@ -131,54 +146,59 @@ else:
 compare_figures = []  # the Compare tab may add its charts to the HTML report
 with tabs[open_tab]:
     if open_tab == "overview":
-        overview.render(sim, reference, cache.preset_points())
+        overview.render(sim, reference, cache.preset_points(), lang)
     elif open_tab == "flows":
-        flows.render(sim, reference)
+        flows.render(sim, reference, lang)
     elif open_tab == "winners":
-        winners.render(sim)
+        winners.render(sim, lang)
     elif open_tab == "tradeoffs":
-        tradeoffs.render(controls.levers, presets, cache.preset_points())
+        tradeoffs.render(controls.levers, presets, cache.preset_points(), lang)
     elif open_tab == "compare":
-        compare_figures = compare.render(controls.levers, presets, cache.solve)
+        compare_figures = compare.render(controls.levers, presets, cache.solve, lang)
     elif open_tab == "decade":
-        decade.render(controls.levers, cache.builtin_presets(), cache.baseline())
+        decade.render(controls.levers, cache.builtin_presets(), cache.baseline(), lang)
     else:
-        method.render(controls.levers, controls.preset, cache.baseline())
+        method.render(controls.levers, controls.preset, cache.baseline(), lang)
 
-with st.sidebar.expander("Download", expanded=False):
+with st.sidebar.expander(i18n.t("ui.download", lang), expanded=False):
     st.download_button(
-        "Results (CSV)",
+        i18n.t("ui.download_csv", lang),
         data=export.results_csv(sim, reference),
         file_name="decoupling-results.csv",
         mime="text/csv",
         key="download_csv",
     )
     st.download_button(
-        "Scenario (JSON)",
-        data=export.scenario_json(controls.levers, controls.preset),
+        i18n.t("ui.download_json", lang),
+        data=export.scenario_json(controls.levers, controls.preset, lang=lang),
         file_name=f"{controls.preset.id}-scenario.json",
         mime="application/json",
         key="download_json",
     )
-    if st.button("Build the HTML report", key="build_report"):
+    if st.button(i18n.t("ui.build_report", lang), key="build_report"):
         report_figures = [
             figures.security_cost_map(
-                cache.preset_points(), overview.current_point(sim)
+                overview.named_points(cache.preset_points(), lang),
+                overview.current_point(sim),
+                lang,
             ),
-            figures.china_imports_sankey(sim, case="This scenario"),
-            figures.welfare_bars(sim),
-            figures.tech_revenue_heatmap(sim),
+            figures.china_imports_sankey(
+                sim, case=i18n.t("charts.common.this_scenario", lang), lang=lang
+            ),
+            figures.welfare_bars(sim, lang=lang),
+            figures.tech_revenue_heatmap(sim, lang),
             *compare_figures,
         ]
         st.download_button(
-            "Report (HTML, works offline)",
+            i18n.t("ui.download_report", lang),
             data=export.html_report(
                 sim,
                 reference,
                 controls.preset,
                 controls.levers,
                 report_figures,
-                title=f"Decoupling scenario: {controls.preset.name}",
+                title=i18n.t("ui.report_title", lang, name=preset_name),
+                lang=lang,
             ),
             file_name="decoupling-report.html",
             mime="text/html",

@@ -15,7 +15,18 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard.theme import PLOTLY_CONFIG, region_label
+from dashboard.i18n import (
+    HTML_LANG,
+    format_date,
+    lever_label,
+    metric_label,
+    normalise,
+    region,
+    scenario_text,
+    t,
+    unit,
+)
+from dashboard.theme import PLOTLY_CONFIG
 from model.metrics import METRICS
 from model.policy import LEVERS, LeverValue, validate_levers
 from model.simulation import Simulation
@@ -58,14 +69,17 @@ def _id_from_name(name: str) -> str:
         return "custom_scenario"
 
 
-def _show(value: LeverValue) -> str:
+def _show(value: LeverValue, lang: str = "en") -> str:
     if isinstance(value, bool):
-        return "on" if value else "off"
+        return t("format.on" if value else "format.off", lang)
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def scenario_json(
-    levers: Mapping[str, object], preset: Scenario, name: str | None = None
+    levers: Mapping[str, object],
+    preset: Scenario,
+    name: str | None = None,
+    lang: str = "en",
 ) -> bytes:
     """A preset file (UTF-8 JSON) of ``levers``, derived from ``preset``.
 
@@ -81,14 +95,23 @@ def scenario_json(
         new_id, new_name = _id_from_name(name), name.strip()[:NAME_MAX]
     else:
         new_id = f"{preset.id[: ID_MAX - 7]}_custom"
-        new_name = f"{preset.name[: NAME_MAX - 11]} (modified)"
+        base_name = scenario_text(preset, "name", lang)
+        new_name = t("views.report.derived_name", lang, name=base_name[: NAME_MAX - 11])
     edits = "; ".join(
-        f"{lever.label}: {_show(at_preset[lever.name])} -> "
-        f"{_show(values[lever.name])} ({lever.unit})"
+        f"{lever_label(lever.name, lang)}: {_show(at_preset[lever.name], lang)} -> "
+        f"{_show(values[lever.name], lang)} ({unit(lever.unit, lang)})"
         for lever in changed
     )
-    description = f'Derived from the preset "{preset.name}" ({preset.id}). ' + (
-        f"Changed levers: {edits}." if changed else "No lever differs from it."
+    description = t(
+        "views.report.derived_description",
+        lang,
+        name=scenario_text(preset, "name", lang),
+        id=preset.id,
+        changes=(
+            t("views.report.derived_changed", lang, edits=edits)
+            if changed
+            else t("views.report.derived_unchanged", lang)
+        ),
     )
     if len(description) > DESCRIPTION_MAX:
         description = description[: DESCRIPTION_MAX - 3] + "..."
@@ -123,22 +146,34 @@ tr.changed td { background: #fff4d6; }
 .figure { margin: 1.5rem 0; }
 """
 
+CJK_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"'
+"""Simplified Chinese fonts of the report in Chinese (after the Latin ones)."""
 
-def _num(value: float, digits: int = 3) -> str:
-    return f"{value:+,.{digits}f}" if np.isfinite(value) else "undefined"
+
+def _style(lang: str) -> str:
+    if lang == "en":
+        return STYLE
+    return STYLE.replace('"Noto Sans",', f'"Noto Sans", {CJK_FONTS},', 1)
+
+
+def _num(value: float, digits: int = 3, lang: str = "en") -> str:
+    if np.isfinite(value):
+        return f"{value:+,.{digits}f}"
+    return t("views.report.undefined", lang)
 
 
 def _table(
     header: Sequence[str],
     rows: Sequence[Sequence[object]],
     highlight: Sequence[bool] = (),
+    lang: str = "en",
 ) -> str:
     """An HTML table; every cell is escaped, floats right-aligned and signed; rows
     flagged in ``highlight`` are shaded."""
 
     def cell(value: object) -> str:
         if isinstance(value, float):
-            return f'<td class="num">{html.escape(_num(value))}</td>'
+            return f'<td class="num">{html.escape(_num(value, lang=lang))}</td>'
         return f"<td>{html.escape(str(value))}</td>"
 
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
@@ -149,6 +184,11 @@ def _table(
         for mark, row in zip(marks, rows, strict=True)
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def changed_flag(changed: bool, lang: str = "en") -> str:
+    """'yes' or 'no' in ``lang`` (the levers table's last column)."""
+    return t("format.yes" if changed else "format.no", lang)
 
 
 def _figure_html(fig: go.Figure, first: bool) -> str:
@@ -170,6 +210,7 @@ def html_report(
     *,
     title: str,
     generated: dt.datetime | None = None,
+    lang: str = "en",
 ) -> str:
     """One standalone HTML page that opens with no network access.
 
@@ -179,10 +220,16 @@ def html_report(
     now (UTC).
     """
     esc = html.escape
+    lang = normalise(lang)
     when = (generated or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M %Z")
     m, r = sim.metrics, reference.metrics
     headline = [
-        (i.label, i.unit, m.scalar(i.name), r.scalar(i.name))
+        (
+            metric_label(i.name, lang) if lang != "en" else i.label,
+            unit(i.unit, lang),
+            m.scalar(i.name),
+            r.scalar(i.name),
+        )
         for i in METRICS
         if i.by == "scalar"
     ]
@@ -191,7 +238,7 @@ def html_report(
     rw_pct, rw_bn = r.values["welfare_change_pct"], r.values["welfare_change_usd_bn"]
     welfare_rows = [
         (
-            region_label(code),
+            region(code, lang),
             *map(float, (w_pct.change[0, k], rw_pct.change[0, k])),
             *map(float, (w_bn.change[0, k], rw_bn.change[0, k])),
         )
@@ -200,77 +247,133 @@ def html_report(
     values, at_preset = validate_levers(levers), preset.levers()
     lever_rows = [
         (
-            lever.label,
-            _show(values[lever.name]),
-            lever.unit,
-            _show(at_preset[lever.name]),
-            "yes" if values[lever.name] != at_preset[lever.name] else "no",
+            lever_label(lever.name, lang),
+            _show(values[lever.name], lang),
+            unit(lever.unit, lang),
+            _show(at_preset[lever.name], lang),
+            changed_flag(values[lever.name] != at_preset[lever.name], lang),
         )
         for lever in LEVERS
     ]
     citations = "".join(f"<li>{esc(c)}</li>" for c in preset.citations)
-    labels = {lever.name: lever.label for lever in LEVERS}
     rationale = "".join(
-        f"<li><strong>{esc(labels.get(k, k))}</strong>: {esc(text)}"
-        + (" <em>(changed in this scenario)</em>" if at_preset[k] != values[k] else "")
+        f"<li><strong>{esc(lever_label(k, lang))}</strong>: {esc(text)}"
+        + (t("views.report.changed_here", lang) if at_preset[k] != values[k] else "")
         + "</li>"
         for k, text in preset.rationale.items()
     )
     info = sim.solver_info()
-    status = "converged" if info["converged"] else "did NOT converge"
+    status = t(
+        "views.report.converged" if info["converged"] else "views.report.not_converged",
+        lang,
+    )
     base = sim.baseline
     charts = "".join(
         f'<div class="figure">{_figure_html(fig, k == 0)}</div>'
         for k, fig in enumerate(figures)
     )
-    as_of = esc(str(preset.as_of)) if preset.as_of is not None else "not dated"
+    if preset.as_of is None:
+        as_of = esc(t("format.undated", lang))
+    elif lang == "en":
+        as_of = esc(str(preset.as_of))
+    else:
+        as_of = esc(format_date(preset.as_of, lang))
+    columns = {
+        key: t(f"views.report.columns.{key}", lang)
+        for key in (
+            "metric",
+            "unit",
+            "this_scenario",
+            "reference",
+            "difference",
+            "region",
+            "this_scenario_pct",
+            "reference_pct",
+            "this_scenario_usd",
+            "reference_usd",
+            "lever",
+            "value",
+            "preset_value",
+            "changed",
+        )
+    }
+    name = scenario_text(preset, "name", lang)
+    description = scenario_text(preset, "description", lang)
+    none_given = t("views.report.none_given", lang)
+    none = t("views.report.none", lang)
     parts = [
         f"<h1>{esc(title)}</h1>",
-        f'<p class="meta">Generated {esc(when)}</p>',
-        "<h2>Scenario</h2>",
-        f"<p>Preset: <strong>{esc(preset.name)}</strong> ({esc(preset.id)}); "
-        f"policy state as of {as_of}.</p>",
-        f"<p>{esc(preset.description)}</p>",
-        "<h2>Headline metrics</h2>",
-        "<p>Changes from the 2022 baseline; the reference is the no-controls "
-        "preset.</p>",
+        f'<p class="meta">{(t("views.report.generated", lang, when=when))}</p>',
+        f"<h2>{(t('views.report.scenario', lang))}</h2>",
+        "<p>"
+        + t(
+            "views.report.preset_line",
+            lang,
+            name=esc(name),
+            id=esc(preset.id),
+            as_of=as_of,
+        )
+        + "</p>",
+        f"<p>{esc(description)}</p>",
+        f"<h2>{(t('views.report.headline', lang))}</h2>",
+        f"<p>{(t('views.report.headline_text', lang))}</p>",
         _table(
-            ("Metric", "Unit", "This scenario", "Reference", "Difference"),
+            tuple(
+                columns[k]
+                for k in ("metric", "unit", "this_scenario", "reference", "difference")
+            ),
             headline_rows,
+            lang=lang,
         ),
-        f"<h2>Charts</h2>{charts}",
-        "<h2>Welfare by region</h2>",
+        f"<h2>{(t('views.report.charts', lang))}</h2>{charts}",
+        f"<h2>{(t('views.report.welfare', lang))}</h2>",
         _table(
-            (
-                "Region",
-                "This scenario (%)",
-                "Reference (%)",
-                "This scenario (USD bn)",
-                "Reference (USD bn)",
+            tuple(
+                columns[k]
+                for k in (
+                    "region",
+                    "this_scenario_pct",
+                    "reference_pct",
+                    "this_scenario_usd",
+                    "reference_usd",
+                )
             ),
             welfare_rows,
+            lang=lang,
         ),
-        "<h2>Levers</h2>",
+        f"<h2>{(t('views.report.levers', lang))}</h2>",
         _table(
-            ("Lever", "Value", "Unit", "Preset value", "Changed?"),
+            tuple(
+                columns[k]
+                for k in ("lever", "value", "unit", "preset_value", "changed")
+            ),
             lever_rows,
-            [row[-1] == "yes" for row in lever_rows],
+            [values[lever.name] != at_preset[lever.name] for lever in LEVERS],
+            lang=lang,
         ),
-        f"<h2>Citations</h2><ul>{citations or '<li>None given.</li>'}</ul>",
-        f"<h2>Rationale of the preset</h2><ul>{rationale or '<li>None.</li>'}</ul>",
-        "<h2>How this was computed</h2>",
-        "<p>A multi-sector Armington general-equilibrium trade model in changes "
-        "(exact hat algebra: Dekle, Eaton and Kortum 2008; Costinot and "
-        f"Rodriguez-Clare 2014) with {len(base.regions)} regions and "
-        f"{len(base.sectors)} sectors, calibrated to 2022 bilateral trade flows. "
-        "Every number is a change from the 2022 baseline (real income, prices, "
-        "flows at 2022 prices); policy levers become trade-cost and capacity "
-        f"shocks. The solver (Newton's method) {status} after {info['iterations']} "
-        f"iterations with maximum residual {info['max_residual']:.2e}.</p>",
+        f"<h2>{(t('views.report.citations', lang))}</h2>"
+        f"<ul>{citations or f'<li>{none_given}</li>'}</ul>",
+        f"<h2>{(t('views.report.rationale', lang))}</h2>"
+        f"<ul>{rationale or f'<li>{none}</li>'}</ul>",
+        f"<h2>{(t('views.report.computed', lang))}</h2>",
+        "<p>"
+        + (
+            t(
+                "views.report.computed_text",
+                lang,
+                regions=len(base.regions),
+                sectors=len(base.sectors),
+                status=status,
+                iterations=info["iterations"],
+                residual=f"{info['max_residual']:.2e}",
+            )
+        )
+        + "</p>",
     ]
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{HTML_LANG[lang]}">\n<head>\n'
+        '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n<style>{STYLE}</style>\n</head>\n"
+        f"<title>{esc(title)}</title>\n<style>{_style(lang)}</style>\n</head>\n"
         "<body>\n<main>\n" + "\n".join(parts) + "\n</main>\n</body>\n</html>\n"
     )

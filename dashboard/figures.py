@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.i18n import region, sector, t
 from dashboard.theme import (
     CURRENT_COLOR,
     GAIN_COLOR,
@@ -19,8 +20,6 @@ from dashboard.theme import (
     NEUTRAL_COLOR,
     REGION_COLORS,
     SECTOR_COLORS,
-    region_label,
-    sector_label,
 )
 from dashboard.theme import layout as theme_layout
 from model.names import TARGET, TECH_SECTORS
@@ -35,6 +34,9 @@ def _layout(fig: go.Figure, title: str, **layout: object) -> go.Figure:
 def _signed(value: float, unit: str = "%", digits: int = 2) -> str:
     return f"{value:+.{digits}f}{unit}"
 
+
+MEASURE_KEYS = {"volume": "charts.common.volume", "value": "charts.common.value"}
+"""The word of each measure of :func:`bilateral_change_heatmap`."""
 
 OFF_SCALE_IQR = 8.0
 """Points further than this many interquartile ranges from the middle half are
@@ -80,7 +82,9 @@ def _label_sides(x: np.ndarray, x_range: tuple[float, float]) -> list[str]:
     return ["middle left" if v > middle else "middle right" for v in x]
 
 
-def security_cost_map(points: pd.DataFrame, current: pd.Series) -> go.Figure:
+def security_cost_map(
+    points: pd.DataFrame, current: pd.Series, lang: str = "en"
+) -> go.Figure:
     """China's technology cost against the coalition's welfare cost.
 
     Parameters
@@ -100,7 +104,15 @@ def security_cost_map(points: pd.DataFrame, current: pd.Series) -> go.Figure:
     y = points["china_cost_pct"].clip(*y_range)
     off = (x != points["coalition_cost_usd_bn"]) | (y != points["china_cost_pct"])
     labels = [
-        f"{name} (off scale: {cost:.0f} USD bn, {price:+.1f}%)" if is_off else name
+        t(
+            "charts.common.off_scale",
+            lang,
+            name=name,
+            cost=f"{cost:.0f}",
+            price=f"{price:+.1f}",
+        )
+        if is_off
+        else name
         for name, cost, price, is_off in zip(
             points["name"],
             points["coalition_cost_usd_bn"],
@@ -129,9 +141,8 @@ def security_cost_map(points: pd.DataFrame, current: pd.Series) -> go.Figure:
             customdata=np.column_stack(
                 [points["coalition_cost_usd_bn"], points["china_cost_pct"]]
             ).tolist(),
-            name="Built-in presets",
-            hovertemplate="%{text}<br>coalition cost %{customdata[0]:.2f} USD bn"
-            "<br>China's tech prices %{customdata[1]:+.2f}%<extra></extra>",
+            name=t("charts.common.built_in_presets", lang),
+            hovertemplate=t("charts.security_cost_map.hover_presets", lang),
         )
     )
     fig.add_trace(
@@ -140,27 +151,30 @@ def security_cost_map(points: pd.DataFrame, current: pd.Series) -> go.Figure:
             y=[float(np.clip(current["china_cost_pct"], *y_range))],
             mode="markers",
             marker={"size": 24, "color": CURRENT_COLOR, "symbol": "star"},
-            name="This scenario",
-            hovertemplate="This scenario<br>coalition cost "
-            f"{float(current['coalition_cost_usd_bn']):.2f} USD bn"
-            f"<br>China's tech prices {float(current['china_cost_pct']):+.2f}%"
-            "<extra></extra>",
+            name=t("charts.common.this_scenario", lang),
+            hovertemplate=t(
+                "charts.security_cost_map.hover_current",
+                lang,
+                cost=f"{float(current['coalition_cost_usd_bn']):.2f}",
+                china=f"{float(current['china_cost_pct']):+.2f}",
+            ),
         )
     )
-    title = (
-        f"This scenario raises China's technology prices "
-        f"{_signed(float(current['china_cost_pct']))} at a coalition welfare cost of "
-        f"{float(current['coalition_cost_usd_bn']):.2f} USD bn a year"
+    title = t(
+        "charts.security_cost_map.title",
+        lang,
+        china=_signed(float(current["china_cost_pct"])),
+        cost=f"{float(current['coalition_cost_usd_bn']):.2f}",
     )
     return _layout(
         fig,
         title,
         xaxis={
-            "title": {"text": "Coalition welfare lost (USD bn a year)"},
+            "title": {"text": t("charts.axes.coalition_cost", lang)},
             "range": list(x_range),
         },
         yaxis={
-            "title": {"text": "China's technology prices (% change)"},
+            "title": {"text": t("charts.axes.china_prices", lang)},
             "range": list(y_range),
         },
         legend={"orientation": "h", "y": -0.18},
@@ -168,7 +182,7 @@ def security_cost_map(points: pd.DataFrame, current: pd.Series) -> go.Figure:
     )
 
 
-def china_imports_sankey(sim: Simulation, *, case: str) -> go.Figure:
+def china_imports_sankey(sim: Simulation, *, case: str, lang: str = "en") -> go.Figure:
     """China's technology imports by foreign supplier and sector (values, USD bn).
 
     Node order is fixed (regions, then sectors), so the reference and the scenario
@@ -182,8 +196,8 @@ def china_imports_sankey(sim: Simulation, *, case: str) -> go.Figure:
         & (flows.scenario_usd_bn > 0)
     ]
     suppliers = [r for r in sim.baseline.regions if r != TARGET]
-    labels = [region_label(r) for r in suppliers] + [
-        sector_label(s) for s in TECH_SECTORS
+    labels = [region(r, lang) for r in suppliers] + [
+        sector(s, lang) for s in TECH_SECTORS
     ]
     colors = [REGION_COLORS[r] for r in suppliers] + [
         SECTOR_COLORS[s] for s in TECH_SECTORS
@@ -199,11 +213,14 @@ def china_imports_sankey(sim: Simulation, *, case: str) -> go.Figure:
                 "color": [_alpha(REGION_COLORS[e], 0.45) for e in rows.exporter],
             },
             valueformat=".2f",
-            valuesuffix=" USD bn",
+            valuesuffix=t("charts.sankey.value_suffix", lang),
         )
     )
-    title = (
-        f"{case}: China imports {rows.scenario_usd_bn.sum():,.1f} USD bn of technology"
+    title = t(
+        "charts.sankey.title",
+        lang,
+        case=case,
+        value=f"{rows.scenario_usd_bn.sum():,.1f}",
     )
     return _layout(fig, title, height=520, font={"size": 14})
 
@@ -214,7 +231,12 @@ def _alpha(hex_color: str, alpha: float) -> str:
 
 
 def bilateral_change_heatmap(
-    sim: Simulation, sector: str, *, measure: str = "volume", zmax: float = 20
+    sim: Simulation,
+    sector_code: str,
+    *,
+    measure: str = "volume",
+    zmax: float = 20,
+    lang: str = "en",
 ) -> go.Figure:
     """Percent change of every bilateral flow in one sector (exporter x importer).
 
@@ -223,14 +245,16 @@ def bilateral_change_heatmap(
     halve without mattering.
     """
     flows = sim.flows_frame()
-    part = flows[flows.sector == sector]
+    part = flows[flows.sector == sector_code]
     column = "volume_change_pct" if measure == "volume" else "change_pct"
     level = "scenario_volume_usd_bn" if measure == "volume" else "scenario_usd_bn"
     order = list(sim.baseline.regions)
     table = part.pivot(index="exporter", columns="importer", values=column)
     values = table.loc[order, order].to_numpy()
     text = np.where(
-        np.isnan(values), "no trade", np.char.mod("%+.1f%%", np.nan_to_num(values))
+        np.isnan(values),
+        t("charts.common.no_trade", lang),
+        np.char.mod("%+.1f%%", np.nan_to_num(values)),
     )
     largest = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 0.0
     fig = go.Figure(
@@ -244,33 +268,55 @@ def bilateral_change_heatmap(
             zmid=0,
             zmin=-max(zmax, largest),
             zmax=max(zmax, largest),
-            colorbar={"title": {"text": f"{measure} change (%)"}},
-            hovertemplate="%{y} to %{x}: %{text}<extra></extra>",
+            colorbar={
+                "title": {
+                    "text": t(
+                        "charts.axes.measure_change",
+                        lang,
+                        measure=t(MEASURE_KEYS[measure], lang),
+                    )
+                }
+            },
+            hovertemplate=t("charts.bilateral.hover", lang),
         )
     )
     cut = (part[level] - part.baseline_usd_bn).to_numpy()
     k = int(np.argmin(cut))
     worst = part.iloc[k]
     title = (
-        f"{sector_label(sector)}: the largest cut is {worst.exporter} to "
-        f"{worst.importer}, {cut[k]:+.2f} USD bn ({worst[column]:+.1f}% in {measure})"
+        t(
+            "charts.bilateral.title",
+            lang,
+            sector=sector(sector_code, lang),
+            exporter=worst.exporter,
+            importer=worst.importer,
+            cut=f"{cut[k]:+.2f}",
+            pct=f"{worst[column]:+.1f}",
+            measure=t(MEASURE_KEYS[measure], lang),
+        )
         if cut[k] < 0
-        else f"{sector_label(sector)}: no bilateral flow falls"
+        else t("charts.bilateral.title_none", lang, sector=sector(sector_code, lang))
     )
     return _layout(
         fig,
         title,
-        xaxis_title="Importer",
-        yaxis_title="Exporter",
+        xaxis_title=t("charts.axes.importer", lang),
+        yaxis_title=t("charts.axes.exporter", lang),
         yaxis={"autorange": "reversed"},
         height=560,
     )
 
 
-def china_imports_bars(sim: Simulation, reference: Simulation) -> go.Figure:
+def china_imports_bars(
+    sim: Simulation, reference: Simulation, lang: str = "en"
+) -> go.Figure:
     """China's technology imports by supplier, stacked by sector, reference vs now."""
     frames = []
-    for case, result in (("Reference", reference), ("This scenario", sim)):
+    cases = (
+        (t("charts.common.reference", lang), reference),
+        (t("charts.common.this_scenario", lang), sim),
+    )
+    for case, result in cases:
         flows = result.flows_frame()
         rows = flows[
             (flows.importer == TARGET)
@@ -280,34 +326,36 @@ def china_imports_bars(sim: Simulation, reference: Simulation) -> go.Figure:
         frames.append(rows.assign(case=case))
     data = pd.concat(frames)
     fig = go.Figure()
-    for sector in TECH_SECTORS:
-        part = data[data.sector == sector]
+    for code in TECH_SECTORS:
+        part = data[data.sector == code]
         fig.add_trace(
             go.Bar(
                 x=[part.exporter.tolist(), part.case.tolist()],
                 y=part.scenario_usd_bn.tolist(),
-                name=sector_label(sector),
-                marker={"color": SECTOR_COLORS[sector]},
+                name=sector(code, lang),
+                marker={"color": SECTOR_COLORS[code]},
             )
         )
     totals = data.groupby("case")["scenario_usd_bn"].sum()
-    change = 100 * (totals["This scenario"] / totals["Reference"] - 1)
-    title = f"China's technology imports: {_signed(change)} against the reference"
+    change = 100 * (totals[cases[1][0]] / totals[cases[0][0]] - 1)
+    title = t("charts.china_imports_bars.title", lang, change=_signed(change))
     return _layout(
         fig,
         title,
         barmode="stack",
-        yaxis_title="Imports (USD bn a year)",
-        xaxis_title="Supplier / case",
+        yaxis_title=t("charts.axes.imports", lang),
+        xaxis_title=t("charts.axes.supplier_case", lang),
         height=520,
     )
 
 
-def welfare_bars(sim: Simulation, *, unit: str = "pct") -> go.Figure:
+def welfare_bars(sim: Simulation, *, unit: str = "pct", lang: str = "en") -> go.Figure:
     """Welfare change by region, in % of spending or USD bn a year."""
     regions = sim.regions_frame()
     column = "welfare_change_pct" if unit == "pct" else "welfare_change_usd_bn"
-    axis = "Welfare change (%)" if unit == "pct" else "Welfare change (USD bn a year)"
+    axis = t(
+        "charts.axes.welfare_pct" if unit == "pct" else "charts.axes.welfare_usd", lang
+    )
     values = regions[column].to_numpy()
     fig = go.Figure(
         go.Bar(
@@ -324,11 +372,22 @@ def welfare_bars(sim: Simulation, *, unit: str = "pct") -> go.Figure:
     )
     loser = regions.region[int(np.nanargmin(values))]
     winner = regions.region[int(np.nanargmax(values))]
-    title = f"{region_label(loser)} loses most; {region_label(winner)} gains most"
-    return _layout(fig, title, yaxis_title=axis, xaxis_title="Region", height=480)
+    title = t(
+        "charts.welfare_bars.title",
+        lang,
+        loser=region(loser, lang),
+        winner=region(winner, lang),
+    )
+    return _layout(
+        fig,
+        title,
+        yaxis_title=axis,
+        xaxis_title=t("charts.axes.region", lang),
+        height=480,
+    )
 
 
-def tech_revenue_heatmap(sim: Simulation) -> go.Figure:
+def tech_revenue_heatmap(sim: Simulation, lang: str = "en") -> go.Figure:
     """Change in technology sales (all destinations) by region and sector [USD bn]."""
     flows = sim.flows_frame()
     tech = flows[flows.sector.isin(TECH_SECTORS)]
@@ -342,27 +401,31 @@ def tech_revenue_heatmap(sim: Simulation) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             z=values.tolist(),
-            x=[sector_label(s) for s in TECH_SECTORS],
+            x=[sector(s, lang) for s in TECH_SECTORS],
             y=list(change.index),
             text=np.char.mod("%+.2f", values).tolist(),
             texttemplate="%{text}",
             colorscale=[[0, LOSS_COLOR], [0.5, "#ffffff"], [1, GAIN_COLOR]],
             zmin=-largest,
             zmax=largest,
-            colorbar={"title": {"text": "USD bn"}},
-            hovertemplate="%{y}, %{x}: %{z:+.3f} USD bn<extra></extra>",
+            colorbar={"title": {"text": t("charts.axes.usd_bn", lang)}},
+            hovertemplate=t("charts.tech_revenue.hover", lang),
         )
     )
     row, col = np.unravel_index(np.argmin(values), values.shape)
-    title = (
-        f"Biggest technology revenue loss: {change.index[row]} in "
-        f"{sector_label(TECH_SECTORS[col]).lower()} ({values[row, col]:+.2f} USD bn)"
+    sector_name = sector(TECH_SECTORS[col], lang)
+    title = t(
+        "charts.tech_revenue.title",
+        lang,
+        region=change.index[row],
+        sector=sector_name.lower() if lang == "en" else sector_name,
+        value=f"{values[row, col]:+.2f}",
     )
     return _layout(
         fig,
         title,
-        xaxis_title="Sector",
-        yaxis_title="Seller",
+        xaxis_title=t("charts.axes.sector", lang),
+        yaxis_title=t("charts.axes.seller", lang),
         yaxis={"autorange": "reversed"},
         height=480,
     )

@@ -17,13 +17,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import i18n
+from dashboard.i18n import dynamic_parameter, region, sector, t
 from dashboard.theme import (
     CURRENT_COLOR,
     NEUTRAL_COLOR,
     REGION_COLORS,
     SECTOR_COLORS,
-    region_label,
-    sector_label,
 )
 from dashboard.theme import layout as theme_layout
 from model.dynamics import OUTPUTS_BY_NAME, DecadePath
@@ -72,40 +72,67 @@ AXIS_TITLES: dict[str, str] = {
 }
 
 
-def axis_title(name: str, key: str | None = None) -> str:
+AXIS_TITLE_KEYS: dict[str, str] = {
+    "china_tech_capability_ratio": "charts.decade.axis_capability",
+    "cumulative_coalition_revenue_lost_usd_bn": "charts.decade.axis_cumulative",
+}
+"""The texts of :data:`AXIS_TITLES`, by key."""
+
+
+def axis_title(name: str, key: str | None = None, lang: str = "en") -> str:
     """A short axis title: the output's label and unit."""
-    return AXIS_TITLES.get(name) or output_label(name, key)
+    if name in AXIS_TITLE_KEYS:
+        return t(AXIS_TITLE_KEYS[name], lang)
+    return output_label(name, key, lang)
 
 
-def output_label(name: str, key: str | None = None) -> str:
+def _part(name: str, key: str, lang: str) -> str:
+    """The sector or region an output is shown for, by name."""
+    if OUTPUTS_BY_NAME[name].by == "sector":
+        return sector(key, lang)
+    return region(key, lang)
+
+
+def output_label(name: str, key: str | None = None, lang: str = "en") -> str:
     """A readable label of an output (and its sector or region) with its unit."""
     info = OUTPUTS_BY_NAME[name]
-    part = ""
-    if key is not None:
-        part = ", " + (sector_label(key) if info.by == "sector" else region_label(key))
-    return f"{info.label}{part} ({info.unit})"
+    label = i18n.output_label(name, lang) if lang != "en" else info.label
+    unit = i18n.unit(info.unit, lang)
+    if key is None:
+        return t("views.decade.output_label", lang, label=label, unit=unit)
+    return t(
+        "views.decade.output_label_part",
+        lang,
+        label=label,
+        part=_part(name, key, lang),
+        unit=unit,
+    )
 
 
-def format_value(name: str, value: float) -> str:
+def format_value(name: str, value: float, lang: str = "en") -> str:
     """A value in its output's unit, as people read it; 'n/a' when undefined."""
     if not np.isfinite(value):
-        return "n/a"
+        return t("format.na", lang)
     unit = OUTPUTS_BY_NAME[name].unit
     if unit.startswith("ratio"):
-        return f"{value:.3f}x"
+        return t("format.times", lang, value=f"{value:.3f}")
     if unit == "share":
         return f"{100 * value:.1f}%"
     if unit == "%":
         return f"{value:+.3f}%" if abs(value) < 1 else f"{value:+.2f}%"
     if unit == "USD bn" and name.startswith("cumulative"):
-        return f"{value:,.1f} USD bn"
+        return t("format.usd_bn", lang, value=f"{value:,.1f}")
     if unit == "USD bn":
-        return f"{value:+.2f} USD bn"
-    return f"{value:.3g} {unit}"
+        return t("format.usd_bn", lang, value=f"{value:+.2f}")
+    return f"{value:.3g} {i18n.unit(unit, lang)}"
 
 
 def _events(
-    events: Sequence[PolicyEvent], years: Sequence[int], *, labels: bool = True
+    events: Sequence[PolicyEvent],
+    years: Sequence[int],
+    *,
+    labels: bool = True,
+    lang: str = "en",
 ) -> tuple[list[dict], list[dict]]:
     """Shapes and labels of the events on the path's years: dotted vertical lines
     labelled along the line; events of the same year sit side by side. Small
@@ -138,7 +165,12 @@ def _events(
                 "x": event.year,
                 "y": 1,
                 "yref": "paper",
-                "text": f"{event.label} ({event.preset_id})",
+                "text": t(
+                    "charts.decade.event_label",
+                    lang,
+                    label=event.label,
+                    preset=event.preset_id,
+                ),
                 "hovertext": event.name or event.label,
                 "textangle": -90,
                 "xanchor": "left",
@@ -165,22 +197,24 @@ def _cursor(year: int) -> dict:
     }
 
 
-def _axis(years: Sequence[int]) -> dict[str, object]:
+def _axis(years: Sequence[int], lang: str = "en") -> dict[str, object]:
     return {
-        "title": {"text": "Year"},
+        "title": {"text": t("charts.axes.year", lang)},
         "range": [years[0] - 0.3, years[-1] + 0.3],
         "dtick": 1 if len(years) <= 16 else 2,
     }
 
 
-def _cursor_point(year: int, value: float, name: str, color: str) -> dict:
+def _cursor_point(
+    year: int, value: float, name: str, color: str, lang: str = "en"
+) -> dict:
     return {
         "type": "scatter",
         "x": [year],
         "y": [float(value)] if np.isfinite(value) else [None],
         "mode": "markers",
         "marker": {"size": 12, "color": color, "line": {"color": "white", "width": 2}},
-        "name": f"{name} in {year}",
+        "name": t("charts.decade.in_year", lang, name=name, year=year),
         "showlegend": False,
         "hoverinfo": "skip",
     }
@@ -199,6 +233,7 @@ def path_figure(
     bands: Bands | None = None,
     key: str | None = None,
     color: str = PATH_COLOR,
+    lang: str = "en",
 ) -> go.Figure:
     """One output's yearly path (element 0) with its p10-p90 band and median.
 
@@ -206,7 +241,7 @@ def path_figure(
     (``fill="tonexty"``).
     """
     years = list(path.years)
-    t = path.year_index(year)
+    now = path.year_index(year)
     central = path.series(name, key)[0]
     traces: list[dict] = []
     band_text = ""
@@ -218,7 +253,7 @@ def path_figure(
                 **edge,
                 "y": _series(q[2]),
                 "line": {"width": 0},
-                "name": "90th percentile",
+                "name": t("charts.decade.p90", lang),
                 "showlegend": False,
             },
             {
@@ -227,7 +262,7 @@ def path_figure(
                 "line": {"width": 0},
                 "fill": "tonexty",
                 "fillcolor": BAND_COLOR,
-                "name": f"p10-p90 of {bands.paths.size} draws",
+                "name": t("charts.decade.band", lang, n=bands.paths.size),
             },
             {
                 "type": "scatter",
@@ -235,11 +270,12 @@ def path_figure(
                 "y": _series(q[1]),
                 "mode": "lines",
                 "line": {"color": color, "width": 1.5, "dash": "dash"},
-                "name": "Median of the draws",
+                "name": t("charts.decade.median", lang),
             },
         ]
-        low, high = format_value(name, q[0, t]), format_value(name, q[2, t])
-        band_text = f" (p10-p90: {low} to {high})"
+        low = format_value(name, q[0, now], lang)
+        high = format_value(name, q[2, now], lang)
+        band_text = t("charts.decade.band_text", lang, low=low, high=high)
     traces += [
         {
             "type": "scatter",
@@ -248,22 +284,29 @@ def path_figure(
             "mode": "lines+markers",
             "line": {"color": color, "width": 3},
             "marker": {"size": 5},
-            "name": "Central assumptions",
+            "name": t("charts.decade.central_trace", lang),
             "hovertemplate": "%{x}: %{y:.4g}<extra></extra>",
         },
-        _cursor_point(year, central[t], "Central", color),
+        _cursor_point(
+            year, central[now], t("charts.decade.central", lang), color, lang
+        ),
     ]
-    shapes, annotations = _events(events, years)
-    title = (
-        f"{year}: {_headline(name, key)} {format_value(name, central[t])}{band_text}"
+    shapes, annotations = _events(events, years, lang=lang)
+    title = t(
+        "charts.decade.path_title",
+        lang,
+        year=year,
+        headline=_headline(name, key, lang),
+        value=format_value(name, central[now], lang),
+        band=band_text,
     )
     return _figure(
         traces,
         title,
         shapes=[*shapes, _cursor(year)],
         annotations=annotations,
-        xaxis=_axis(years),
-        yaxis={"title": {"text": axis_title(name, key)}},
+        xaxis=_axis(years, lang),
+        yaxis={"title": {"text": axis_title(name, key, lang)}},
         legend={"orientation": "h", "y": -0.2},
         height=460,
         hovermode="x unified",
@@ -280,27 +323,39 @@ HEADLINES: dict[str, str] = {
 }
 
 
-def _headline(name: str, key: str | None) -> str:
-    if name in HEADLINES:
-        return HEADLINES[name]
-    return f"{_subject(name, key)}:"
+HEADLINE_KEYS: dict[str, str] = {
+    "china_tech_capability_ratio": "charts.decade.headline_capability",
+    "cumulative_coalition_revenue_lost_usd_bn": "charts.decade.headline_cumulative",
+    "coalition_tech_revenue_change_usd_bn": "charts.decade.headline_revenue",
+}
+"""The texts of :data:`HEADLINES`, by key."""
 
 
-def _subject(name: str, key: str | None) -> str:
+def _headline(name: str, key: str | None, lang: str = "en") -> str:
+    if name in HEADLINE_KEYS:
+        return t(HEADLINE_KEYS[name], lang)
+    return t("charts.decade.subject", lang, subject=_subject(name, key, lang))
+
+
+def _subject(name: str, key: str | None, lang: str = "en") -> str:
     """The output as the subject of a sentence: 'China's technology capability'."""
     info = OUTPUTS_BY_NAME[name]
-    part = ""
-    if key is not None:
-        part = ", " + (sector_label(key) if info.by == "sector" else region_label(key))
-    return f"{info.label}{part}"
+    label = i18n.output_label(name, lang) if lang != "en" else info.label
+    if key is None:
+        return label
+    return label + t("ui.list_separator", lang) + _part(name, key, lang)
 
 
 def self_sufficiency_figure(
-    path: DecadePath, *, year: int, events: Sequence[PolicyEvent] = ()
+    path: DecadePath,
+    *,
+    year: int,
+    events: Sequence[PolicyEvent] = (),
+    lang: str = "en",
 ) -> go.Figure:
     """China's domestic share of its spending, one line per technology sector."""
     years = list(path.years)
-    t = path.year_index(year)
+    now = path.year_index(year)
     shares = path.values["china_self_sufficiency_share"][0]  # (T, K)
     traces = [
         {
@@ -308,36 +363,45 @@ def self_sufficiency_figure(
             "x": years,
             "y": _series(100 * shares[:, k]),
             "mode": "lines",
-            "line": {"color": SECTOR_COLORS[sector], "width": 2.5},
-            "name": sector_label(sector),
-            "hovertemplate": f"{sector_label(sector)} %{{x}}: %{{y:.1f}}%"
-            "<extra></extra>",
+            "line": {"color": SECTOR_COLORS[code], "width": 2.5},
+            "name": sector(code, lang),
+            "hovertemplate": f"{sector(code, lang)} %{{x}}: %{{y:.1f}}%<extra></extra>",
         }
-        for k, sector in enumerate(path.tech_sectors)
+        for k, code in enumerate(path.tech_sectors)
     ]
     traces += [
-        _cursor_point(year, 100 * shares[t, k], sector, SECTOR_COLORS[sector])
-        for k, sector in enumerate(path.tech_sectors)
+        _cursor_point(
+            year,
+            100 * shares[now, k],
+            code if lang == "en" else sector(code, lang),
+            SECTOR_COLORS[code],
+            lang,
+        )
+        for k, code in enumerate(path.tech_sectors)
     ]
-    change = shares[t] - shares[0]
+    change = shares[now] - shares[0]
     if np.isfinite(change).any() and np.nanmax(np.abs(change)) > 5e-4:
         k = int(np.nanargmax(np.abs(change)))
-        title = (
-            f"{year}: China makes {100 * shares[t, k]:.0f}% of its "
-            f"{sector_label(path.tech_sectors[k])}<br>at home "
-            f"({years[0]}: {100 * shares[0, k]:.0f}%)"
+        title = t(
+            "charts.decade.self_title",
+            lang,
+            year=year,
+            now=f"{100 * shares[now, k]:.0f}",
+            sector=sector(path.tech_sectors[k], lang),
+            first_year=years[0],
+            then=f"{100 * shares[0, k]:.0f}",
         )
     else:
-        title = f"{year}: China's self-sufficiency<br>is where it was in {years[0]}"
-    shapes, annotations = _events(events, years, labels=False)
+        title = t("charts.decade.self_title_flat", lang, year=year, first_year=years[0])
+    shapes, annotations = _events(events, years, labels=False, lang=lang)
     return _figure(
         traces,
         title,
         shapes=[*shapes, _cursor(year)],
         annotations=annotations,
-        xaxis=_axis(years),
+        xaxis=_axis(years, lang),
         yaxis={
-            "title": {"text": "Domestic share of China's spending (%)"},
+            "title": {"text": t("charts.axes.self_sufficiency", lang)},
             "rangemode": "tozero",
         },
         legend={"orientation": "h", "y": -0.2},
@@ -347,11 +411,15 @@ def self_sufficiency_figure(
 
 
 def welfare_figure(
-    path: DecadePath, *, year: int, events: Sequence[PolicyEvent] = ()
+    path: DecadePath,
+    *,
+    year: int,
+    events: Sequence[PolicyEvent] = (),
+    lang: str = "en",
 ) -> go.Figure:
     """Welfare change by region per year [%], one line per region."""
     years = list(path.years)
-    t = path.year_index(year)
+    now = path.year_index(year)
     welfare = path.values["welfare_change_pct"][0]  # (T, N)
     colors = [REGION_COLORS.get(r, NEUTRAL_COLOR) for r in path.regions]
     traces = [
@@ -361,41 +429,61 @@ def welfare_figure(
             "y": _series(welfare[:, k]),
             "mode": "lines",
             "line": {"color": colors[k], "width": 2},
-            "name": region_label(region),
-            "hovertemplate": f"{region} %{{x}}: %{{y:+.3f}}%<extra></extra>",
+            "name": region(code, lang),
+            "hovertemplate": f"{code} %{{x}}: %{{y:+.3f}}%<extra></extra>",
         }
-        for k, region in enumerate(path.regions)
+        for k, code in enumerate(path.regions)
     ]
     traces += [
-        _cursor_point(year, welfare[t, k], region, colors[k])
-        for k, region in enumerate(path.regions)
+        _cursor_point(year, welfare[now, k], code, colors[k], lang)
+        for k, code in enumerate(path.regions)
     ]
-    row = welfare[t]
+    row = welfare[now]
     if np.isfinite(row).any() and np.nanmax(np.abs(row)) > 0:
         lo, hi = int(np.nanargmin(row)), int(np.nanargmax(row))
-        title = (
-            f"{year}: {region_label(path.regions[lo])} loses most "
-            f"({row[lo]:+.3f}%),<br>{region_label(path.regions[hi])} gains most "
-            f"({row[hi]:+.3f}%)"
+        title = t(
+            "charts.decade.welfare_title",
+            lang,
+            year=year,
+            loser=region(path.regions[lo], lang),
+            low=f"{row[lo]:+.3f}",
+            winner=region(path.regions[hi], lang),
+            high=f"{row[hi]:+.3f}",
         )
     else:
-        title = f"{year}: no region's welfare changes"
-    shapes, annotations = _events(events, years, labels=False)
+        title = t("charts.decade.welfare_title_flat", lang, year=year)
+    shapes, annotations = _events(events, years, labels=False, lang=lang)
     return _figure(
         traces,
         title,
         shapes=[*shapes, _cursor(year)],
         annotations=annotations,
-        xaxis=_axis(years),
-        yaxis={"title": {"text": "Welfare change from 2022 (%)"}},
+        xaxis=_axis(years, lang),
+        yaxis={"title": {"text": t("charts.axes.welfare_since_2022", lang)}},
         legend={"orientation": "h", "y": -0.2},
         margin={"t": 90},
         height=480,
     )
 
 
+def parameter_label(parameter: str, label: str, lang: str = "en") -> str:
+    """A tornado parameter's label in ``lang``: "theta_<sector>" or a dynamic
+    parameter of :mod:`model.dynamics`; anything else keeps ``label``."""
+    if lang == "en":
+        return label
+    if parameter.startswith("theta_"):
+        code = parameter.removeprefix("theta_")
+        return t("charts.decade.theta_label", lang, sector=sector(code, lang))
+    return dynamic_parameter(parameter, "label", lang) or label
+
+
 def tornado_figure(
-    table: pd.DataFrame, *, name: str, year: int, key: str | None = None
+    table: pd.DataFrame,
+    *,
+    name: str,
+    year: int,
+    key: str | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """One-at-a-time swings of one output in one year, largest on top.
 
@@ -406,15 +494,25 @@ def tornado_figure(
     rows = table.iloc[::-1]  # plotly draws the first category at the bottom
     central = float(table["central"].iloc[0]) if len(table) else float("nan")
     labels = [
-        f"{label} [{lo:g} to {hi:g}]"
-        for label, lo, hi in zip(
-            rows["label"], rows["low_input"], rows["high_input"], strict=True
+        t(
+            "charts.decade.tornado_label",
+            lang,
+            label=parameter_label(parameter, label, lang),
+            low=f"{lo:g}",
+            high=f"{hi:g}",
+        )
+        for parameter, label, lo, hi in zip(
+            rows["parameter"],
+            rows["label"],
+            rows["low_input"],
+            rows["high_input"],
+            strict=True,
         )
     ]
     traces = []
     for side, color, column, inputs in (
-        ("Low end of the range", LOW_COLOR, "low_value", "low_input"),
-        ("High end of the range", HIGH_COLOR, "high_value", "high_input"),
+        (t("charts.decade.tornado_low", lang), LOW_COLOR, "low_value", "low_input"),
+        (t("charts.decade.tornado_high", lang), HIGH_COLOR, "high_value", "high_input"),
     ):
         values = rows[column].to_numpy(dtype=float)
         traces.append(
@@ -430,19 +528,22 @@ def tornado_figure(
                 "customdata": np.column_stack(
                     [rows[inputs].to_numpy(dtype=float), values]
                 ).tolist(),
-                "hovertemplate": "%{y}<br>input %{customdata[0]:g}: "
-                "%{customdata[1]:.4g}<extra></extra>",
+                "hovertemplate": t("charts.decade.tornado_hover", lang),
             }
         )
     if len(table) and np.isfinite(table["swing"].iloc[0]):
         top = table.iloc[0]
-        title = (
-            f"{year}: {top['label']} moves {_subject(name, key)} most: "
-            f"{format_value(name, top['low_value'])} at its low end, "
-            f"{format_value(name, top['high_value'])} at its high end"
+        title = t(
+            "charts.decade.tornado_title",
+            lang,
+            year=year,
+            parameter=parameter_label(top["parameter"], top["label"], lang),
+            subject=_subject(name, key, lang),
+            low=format_value(name, top["low_value"], lang),
+            high=format_value(name, top["high_value"], lang),
         )
     else:
-        title = f"{year}: no swing could be computed"
+        title = t("charts.decade.tornado_title_none", lang, year=year)
     centre_line = {
         "type": "line",
         "name": "central",
@@ -458,7 +559,7 @@ def tornado_figure(
         title,
         shapes=[centre_line] if np.isfinite(central) else [],
         barmode="overlay",
-        xaxis={"title": {"text": output_label(name, key)}},
+        xaxis={"title": {"text": output_label(name, key, lang)}},
         yaxis={"automargin": True},
         legend={"orientation": "h", "y": -0.15},
         height=max(380, 34 * len(table) + 160),

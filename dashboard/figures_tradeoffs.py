@@ -23,12 +23,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboard.i18n import metric_label, region, t, unit
 from dashboard.theme import (
     CURRENT_COLOR,
     GAIN_COLOR,
     LOSS_COLOR,
     NEUTRAL_COLOR,
-    region_label,
 )
 from dashboard.theme import layout as theme_layout
 from model import sweeps
@@ -82,6 +82,34 @@ HEATMAPS: dict[str, tuple[str, str, str]] = {
     ),
 }
 """Heatmap kinds: (grid column, colour-bar title, colour scale)."""
+
+YARD_TICK_KEYS: tuple[str, ...] = (
+    "charts.yard_ticks.none",
+    "charts.yard_ticks.ai_chips",
+    "charts.yard_ticks.sme",
+    "charts.yard_ticks.chips",
+    "charts.yard_ticks.telecom",
+    "charts.yard_ticks.frontier",
+    "charts.yard_ticks.ict_hw",
+)
+"""The texts of :data:`YARD_TICKS`, by key."""
+
+HEATMAP_UNIT_KEYS: dict[str, str] = {
+    "china_cost": "charts.heatmap.china_cost_unit",
+    "coalition_cost": "charts.heatmap.coalition_cost_unit",
+    "cost_effectiveness": "charts.heatmap.cost_effectiveness_unit",
+}
+"""The texts of the colour-bar titles of :data:`HEATMAPS`, by key."""
+
+
+def _yard_ticks(lang: str) -> list[str]:
+    return [t(key, lang) for key in YARD_TICK_KEYS]
+
+
+def _fence_labels(grid: sweeps.Grid, lang: str) -> list[str]:
+    """The grid's fence labels, "denied" in ``lang``."""
+    denied = t("charts.common.denied", lang)
+    return [denied if lab == sweeps.DENIED_LABEL else lab for lab in grid.labels()]
 
 
 def _layout(fig: go.Figure, title: str, **layout: object) -> go.Figure:
@@ -153,34 +181,39 @@ def marker_x(grid: sweeps.Grid, current: Current) -> float:
     )
 
 
-def _fence_axis(grid: sweeps.Grid) -> dict[str, object]:
+def _fence_axis(grid: sweeps.Grid, lang: str = "en") -> dict[str, object]:
     x = fence_positions(grid)
     ticks = [v for v in (0, 100, 200, 300, 400) if v < sweeps.FENCE_MAX_PCT]
     return {
-        "title": {"text": "Fence (% tariff equivalent)", "font": {"size": 14}},
+        "title": {"text": t("charts.axes.fence", lang), "font": {"size": 14}},
         "tickvals": [*ticks, float(x[-1])],
-        "ticktext": [f"{v}" for v in ticks] + [sweeps.DENIED_LABEL],
+        "ticktext": [f"{v}" for v in ticks] + [t("charts.common.denied", lang)],
         "tickfont": {"size": 12},
         "range": [float(x[0] - (x[1] - x[0]) / 2), float(x[-1] + (x[1] - x[0]) / 2)],
     }
 
 
-def _yard_axis() -> dict[str, object]:
+def _yard_axis(lang: str = "en") -> dict[str, object]:
     k = len(YARD_ORDER)
     return {
-        "title": {"text": "Yard (sectors covered)", "font": {"size": 14}},
+        "title": {"text": t("charts.axes.yard", lang), "font": {"size": 14}},
         "tickvals": [j / k for j in range(k + 1)],
-        "ticktext": list(YARD_TICKS),
+        "ticktext": _yard_ticks(lang),
         "tickfont": {"size": 12},
     }
 
 
-def _yard_words(yard: float) -> str:
+def _yard_words(yard: float, lang: str = "en") -> str:
     """A yard size in words: 'yard 0.33 (through chip tools)'."""
     full = int(np.floor(len(YARD_ORDER) * yard + 1e-9))
     if full == 0:
-        return f"yard {yard:.2f}"
-    return f"yard {yard:.2f} (through {YARD_TICKS[full].removeprefix('+ ')})"
+        return t("charts.heatmap.yard_words", lang, yard=f"{yard:.2f}")
+    return t(
+        "charts.heatmap.yard_words_through",
+        lang,
+        yard=f"{yard:.2f}",
+        sector=_yard_ticks(lang)[full].removeprefix("+ "),
+    )
 
 
 def _colorbar(unit: str) -> dict[str, object]:
@@ -196,7 +229,9 @@ def _colorbar(unit: str) -> dict[str, object]:
     }
 
 
-def grid_heatmap(grid: sweeps.Grid, kind: str, current: Current) -> go.Figure:
+def grid_heatmap(
+    grid: sweeps.Grid, kind: str, current: Current, lang: str = "en"
+) -> go.Figure:
     """One metric over yard x fence, with the scenario on screen as a star.
 
     Parameters
@@ -208,10 +243,11 @@ def grid_heatmap(grid: sweeps.Grid, kind: str, current: Current) -> go.Figure:
     current : Current
         The scenario on screen (:func:`current_point`).
     """
-    column, unit, scale = HEATMAPS[kind]
+    column, _, scale = HEATMAPS[kind]
+    bar_title = t(HEATMAP_UNIT_KEYS[kind], lang)
     z = _grid_column(grid, column)
     x = fence_positions(grid)
-    labels = grid.labels()
+    labels = _fence_labels(grid, lang)
     text = np.array([[f"{lab}" for lab in labels]] * len(grid.yard))
     finite = z[np.isfinite(z)]
     colour_range: dict[str, float] = {}
@@ -225,9 +261,9 @@ def grid_heatmap(grid: sweeps.Grid, kind: str, current: Current) -> go.Figure:
         y=grid.yard,
         text=text,
         colorscale=scale,
-        colorbar=_colorbar(unit),
-        hovertemplate="yard %{y:.2f}, fence %{text}<br>%{z:.3f}<extra></extra>",
-        name=unit,
+        colorbar=_colorbar(bar_title),
+        hovertemplate=t("charts.heatmap.hover_cell", lang),
+        name=bar_title,
         **colour_range,
     )
     marker = go.Scatter(
@@ -240,17 +276,22 @@ def grid_heatmap(grid: sweeps.Grid, kind: str, current: Current) -> go.Figure:
             "color": CURRENT_COLOR,
             "line": {"color": "white", "width": 1.5},
         },
-        name="This scenario",
+        name=t("charts.common.this_scenario", lang),
         showlegend=False,
-        hovertemplate="This scenario<br>yard %{y:.2f}, fence "
-        + (sweeps.DENIED_LABEL if current.prohibitive else "%{x:.0f}%")
-        + f"<br>{current.value(kind):.3f}<extra></extra>",
+        hovertemplate=t(
+            "charts.heatmap.hover_star",
+            lang,
+            fence=(
+                t("charts.common.denied", lang) if current.prohibitive else "%{x:.0f}%"
+            ),
+            value=f"{current.value(kind):.3f}",
+        ),
     )
     return _figure(
         [heat, marker],
-        _heatmap_title(grid, kind, z, current),
-        xaxis=_fence_axis(grid),
-        yaxis=_yard_axis(),
+        _heatmap_title(grid, kind, z, current, lang),
+        xaxis=_fence_axis(grid, lang),
+        yaxis=_yard_axis(lang),
         title_font_size=16,
         height=520,
         margin={"l": 10, "r": 10, "t": 80, "b": 10},
@@ -258,28 +299,35 @@ def grid_heatmap(grid: sweeps.Grid, kind: str, current: Current) -> go.Figure:
 
 
 def _heatmap_title(
-    grid: sweeps.Grid, kind: str, z: np.ndarray, current: Current
+    grid: sweeps.Grid, kind: str, z: np.ndarray, current: Current, lang: str = "en"
 ) -> str:
     """Two short lines (three maps sit side by side): the takeaway, then the star."""
     now = current.value(kind)
     if not np.isfinite(z).any():
-        return "No cell of the grid has a value"
+        return t("charts.heatmap.title_empty", lang)
     if kind == "china_cost":
-        return (
-            f"China's tech prices: up to {np.nanmax(z):+.1f}%<br>"
-            f"<sup>this scenario (star): {now:+.2f}%</sup>"
+        return t(
+            "charts.heatmap.title_china",
+            lang,
+            max=f"{np.nanmax(z):+.1f}",
+            now=f"{now:+.2f}",
         )
     if kind == "coalition_cost":
-        return (
-            f"Coalition's cost: up to {np.nanmax(z):.1f} USD bn<br>"
-            f"<sup>a year; this scenario (star): {now:.2f} USD bn</sup>"
+        return t(
+            "charts.heatmap.title_coalition",
+            lang,
+            max=f"{np.nanmax(z):.1f}",
+            now=f"{now:.2f}",
         )
     i, j = np.unravel_index(int(np.nanargmax(z)), z.shape)
-    shown = f"{now:.2f}" if np.isfinite(now) else "n/a (no cost)"
-    return (
-        f"Best value: {_yard_words(float(grid.yard[i]))}, fence {grid.labels()[j]}"
-        f"<br><sup>{float(z[i, j]):.2f} pp per USD bn; this scenario (star): "
-        f"{shown}</sup>"
+    shown = f"{now:.2f}" if np.isfinite(now) else t("charts.heatmap.no_cost", lang)
+    return t(
+        "charts.heatmap.title_best",
+        lang,
+        yard=_yard_words(float(grid.yard[i]), lang),
+        fence=_fence_labels(grid, lang)[j],
+        value=f"{float(z[i, j]):.2f}",
+        now=shown,
     )
 
 
@@ -302,6 +350,7 @@ def frontier_plane(
     frontier: pd.DataFrame,
     points: pd.DataFrame,
     current: Current,
+    lang: str = "en",
 ) -> go.Figure:
     """The security-cost plane: the grid (faint), its efficient frontier, the
     built-in presets (labelled) and the scenario on screen (star).
@@ -329,21 +378,20 @@ def frontier_plane(
         y=gain,
         mode="markers",
         marker={"size": 5, "color": NEUTRAL_COLOR, "opacity": 0.25},
-        name="Grid cells (yard x fence)",
+        name=t("charts.frontier.grid_cells", lang),
         customdata=grid.frame["yard"].to_numpy(dtype=float),
-        text=np.array(grid.labels() * len(grid.yard)),
-        hovertemplate="yard %{customdata:.2f}, fence %{text}<br>"
-        "cost %{x:.2f} USD bn, China %{y:+.2f}%<extra></extra>",
+        text=np.array(_fence_labels(grid, lang) * len(grid.yard)),
+        hovertemplate=t("charts.frontier.hover_cell", lang),
     )
     line = go.Scatter(
         x=frontier[sweeps.COALITION_COST].to_numpy(dtype=float),
         y=frontier[sweeps.CHINA_COST].to_numpy(dtype=float),
         mode="lines",
         line={"color": LOSS_COLOR, "width": 3, "shape": "hv"},
-        name="Efficient frontier",
-        hovertemplate="frontier: cost %{x:.2f} USD bn, China %{y:+.2f}%<extra></extra>",
+        name=t("charts.frontier.frontier", lang),
+        hovertemplate=t("charts.frontier.hover_frontier", lang),
     )
-    presets = _preset_marks(points, x_range, y_range)
+    presets = _preset_marks(points, x_range, y_range, lang)
     middle = (x_range[0] + x_range[1]) / 2
     marks = go.Scatter(
         x=presets["x"].tolist(),
@@ -361,38 +409,43 @@ def frontier_plane(
             "symbol": ["diamond-wide" if o else "circle" for o in presets["off"]],
             "line": {"color": "#333", "width": 1.5},
         },
-        name="Built-in presets",
+        name=t("charts.common.built_in_presets", lang),
         customdata=presets[["cost", "china"]].to_numpy().tolist(),
-        hovertemplate="%{text}<br>cost %{customdata[0]:.2f} USD bn, China "
-        "%{customdata[1]:+.2f}%<extra></extra>",
+        hovertemplate=t("charts.frontier.hover_presets", lang),
     )
     star = go.Scatter(
         x=[current.coalition_cost_usd_bn],
         y=[current.china_cost_pct],
         mode="markers",
         marker={"size": 22, "symbol": "star", "color": CURRENT_COLOR},
-        name="This scenario",
-        hovertemplate="This scenario<br>cost %{x:.2f} USD bn, China %{y:+.2f}%"
-        "<extra></extra>",
+        name=t("charts.common.this_scenario", lang),
+        hovertemplate=t("charts.frontier.hover_current", lang),
     )
     reach = frontier_value(frontier, current.coalition_cost_usd_bn)
     title = (
-        f"At this scenario's cost ({current.coalition_cost_usd_bn:.2f} USD bn a year) "
-        f"the best yard and fence raise China's technology prices {reach:+.2f}%"
-        f"<br><sup>This scenario (star): {current.china_cost_pct:+.2f}%</sup>"
+        t(
+            "charts.frontier.title",
+            lang,
+            cost=f"{current.coalition_cost_usd_bn:.2f}",
+            reach=f"{reach:+.2f}",
+            china=f"{current.china_cost_pct:+.2f}",
+        )
         if np.isfinite(reach)
-        else "This scenario costs the coalition less than any yard and fence on the "
-        f"grid<br><sup>This scenario (star): {current.china_cost_pct:+.2f}%</sup>"
+        else t(
+            "charts.frontier.title_cheaper",
+            lang,
+            china=f"{current.china_cost_pct:+.2f}",
+        )
     )
     return _figure(
         [cloud, line, marks, star],
         title,
         xaxis={
-            "title": {"text": "Coalition welfare lost (USD bn a year)"},
+            "title": {"text": t("charts.axes.coalition_cost", lang)},
             "range": list(x_range),
         },
         yaxis={
-            "title": {"text": "China's technology prices (% change)"},
+            "title": {"text": t("charts.axes.china_prices", lang)},
             "range": list(y_range),
         },
         legend={"orientation": "h", "y": -0.18},
@@ -401,7 +454,10 @@ def frontier_plane(
 
 
 def _preset_marks(
-    points: pd.DataFrame, x_range: tuple[float, float], y_range: tuple[float, float]
+    points: pd.DataFrame,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    lang: str = "en",
 ) -> pd.DataFrame:
     """Preset marks: pinned to the edge of the axes when off scale (true values in
     the label), one mark for presets that land on the same spot."""
@@ -427,13 +483,19 @@ def _preset_marks(
         first = group.iloc[0]
         label = " / ".join(group["name"])
         if first["off"]:
-            label += f" (off scale: {first['cost']:.1f} USD bn, {first['china']:+.1f}%)"
+            label = t(
+                "charts.common.off_scale",
+                lang,
+                name=label,
+                cost=f"{first['cost']:.1f}",
+                price=f"{first['china']:+.1f}",
+            )
         rows.append(first.to_dict() | {"label": label})
     return pd.DataFrame(rows)
 
 
 def participation_curve(
-    sweep: pd.DataFrame, *, who: str, current_share: float
+    sweep: pd.DataFrame, *, who: str, current_share: float, lang: str = "en"
 ) -> go.Figure:
     """Backfill share and China's technology prices as participation rises.
 
@@ -454,8 +516,8 @@ def participation_curve(
         y=backfill,
         mode="lines+markers",
         line={"color": GAIN_COLOR, "width": 3},
-        name="Backfill by others (% of what the fence stops)",
-        hovertemplate="%{x:.0f}% joined: backfill %{y:.1f}%<extra></extra>",
+        name=t("charts.participation.backfill_trace", lang),
+        hovertemplate=t("charts.participation.hover_backfill", lang),
     )
     price_line = go.Scatter(
         x=share,
@@ -463,17 +525,20 @@ def participation_curve(
         yaxis="y2",
         mode="lines+markers",
         line={"color": LOSS_COLOR, "width": 3, "dash": "dot"},
-        name="China's technology prices (% change)",
-        hovertemplate="%{x:.0f}% joined: China %{y:+.2f}%<extra></extra>",
+        name=t("charts.participation.china_trace", lang),
+        hovertemplate=t("charts.participation.hover_china", lang),
     )
     now = 100 * current_share
     return _figure(
         [backfill_line, price_line],
-        _participation_title(who, backfill, price),
-        xaxis={"title": {"text": "Participation (% of the U.S. controls applied)"}},
-        yaxis={"title": {"text": "Backfill (%)"}, "rangemode": "tozero"},
+        _participation_title(who, backfill, price, lang),
+        xaxis={"title": {"text": t("charts.axes.participation", lang)}},
+        yaxis={
+            "title": {"text": t("charts.axes.backfill", lang)},
+            "rangemode": "tozero",
+        },
         yaxis2={
-            "title": {"text": "China's technology prices (%)"},
+            "title": {"text": t("charts.axes.china_prices_short", lang)},
             "overlaying": "y",
             "side": "right",
             "showgrid": False,
@@ -498,7 +563,7 @@ def participation_curve(
                 "y": 1,
                 "yref": "paper",
                 "yanchor": "bottom",
-                "text": "this scenario",
+                "text": t("charts.common.this_scenario_lower", lang),
                 "showarrow": False,
             }
         ],
@@ -507,27 +572,42 @@ def participation_curve(
     )
 
 
-def _participation_title(who: str, backfill: np.ndarray, price: np.ndarray) -> str:
+def _participation_title(
+    who: str, backfill: np.ndarray, price: np.ndarray, lang: str = "en"
+) -> str:
     b0, b1 = backfill[0], backfill[-1]
-    prices = f"China's technology prices go from {price[0]:+.2f}% to {price[-1]:+.2f}%"
-    if not (np.isfinite(b0) and np.isfinite(b1)):
-        return f"{who} joining in full: {prices} (the fence stops nothing to backfill)"
-    verb = "cuts" if b1 < b0 else "raises"
-    return (
-        f"{who} joining in full {verb} backfill from {b0:.0f}% to {b1:.0f}% of what "
-        f"the fence stops<br><sup>{prices}</sup>"
+    prices = t(
+        "charts.participation.prices",
+        lang,
+        start=f"{price[0]:+.2f}",
+        end=f"{price[-1]:+.2f}",
     )
+    if not (np.isfinite(b0) and np.isfinite(b1)):
+        return t("charts.participation.title_nothing", lang, who=who, prices=prices)
+    key = (
+        "charts.participation.title_cuts"
+        if b1 < b0
+        else "charts.participation.title_raises"
+    )
+    return t(key, lang, who=who, start=f"{b0:.0f}", end=f"{b1:.0f}", prices=prices)
 
 
 # --- Compare -------------------------------------------------------------------------
 
 
-def _label(name: str) -> str:
+def _label(name: str, lang: str = "en") -> str:
     info = METRICS_BY_NAME[name]
-    return f"{info.label} ({info.unit})"
+    return t(
+        "charts.compare.metric_label",
+        lang,
+        label=metric_label(name, lang),
+        unit=unit(info.unit, lang),
+    )
 
 
-def comparison_table(sims: Mapping[str, Simulation], reference: str) -> pd.DataFrame:
+def comparison_table(
+    sims: Mapping[str, Simulation], reference: str, lang: str = "en"
+) -> pd.DataFrame:
     """Every scalar headline metric per scenario, and its difference from one.
 
     Parameters
@@ -552,19 +632,25 @@ def comparison_table(sims: Mapping[str, Simulation], reference: str) -> pd.DataF
             label: [sim.metrics.scalar(name) for name in names]
             for label, sim in sims.items()
         },
-        index=[_label(name) for name in names],
+        index=[_label(name, lang) for name in names],
     )
     for label in sims:
         if label != reference:
-            values[f"{label} − {reference}"] = values[label] - values[reference]
-    values.index.name = "Metric (unit)"
+            difference = t(
+                "charts.compare.difference", lang, name=label, reference=reference
+            )
+            values[difference] = values[label] - values[reference]
+    values.index.name = t("charts.compare.metric_unit", lang)
     return values
 
 
-def comparison_table_figure(table: pd.DataFrame, reference: str) -> go.Figure:
+def comparison_table_figure(
+    table: pd.DataFrame, reference: str, lang: str = "en"
+) -> go.Figure:
     """:func:`comparison_table` as a Plotly table (for the HTML report)."""
+    na = t("format.na", lang)
     cells = [list(table.index)] + [
-        [f"{v:+,.3f}" if np.isfinite(v) else "n/a" for v in table[c]] for c in table
+        [f"{v:+,.3f}" if np.isfinite(v) else na for v in table[c]] for c in table
     ]
     fig = go.Figure(
         go.Table(
@@ -579,18 +665,18 @@ def comparison_table_figure(table: pd.DataFrame, reference: str) -> go.Figure:
     )
     return _layout(
         fig,
-        f"Headline metrics side by side; differences against {reference}",
+        t("charts.compare.table_title", lang, reference=reference),
         height=140 + 32 * len(table),
     )
 
 
-def compare_metric_bars(sims: Mapping[str, Simulation]) -> go.Figure:
+def compare_metric_bars(sims: Mapping[str, Simulation], lang: str = "en") -> go.Figure:
     """Grouped bars: one panel per headline metric, one bar per scenario."""
     names = list(sims)
     fig = make_subplots(
         rows=2,
         cols=3,
-        subplot_titles=list(COMPARE_METRICS.values()),
+        subplot_titles=[t(f"charts.compare.short.{m}", lang) for m in COMPARE_METRICS],
         vertical_spacing=0.2,
         horizontal_spacing=0.07,
     )
@@ -603,14 +689,14 @@ def compare_metric_bars(sims: Mapping[str, Simulation]) -> go.Figure:
                 go.Bar(
                     x=[label],
                     y=[value if defined else 0.0],
-                    text=[f"{value:+.3g}" if defined else "n/a"],
+                    text=[f"{value:+.3g}" if defined else t("format.na", lang)],
                     textposition="outside",
                     cliponaxis=False,
                     name=label,
                     legendgroup=label,
                     showlegend=k == 0,
                     marker={"color": SCENARIO_COLORS[n % len(SCENARIO_COLORS)]},
-                    hovertemplate=f"{label}<br>%{{y:.3f}}<extra></extra>",
+                    hovertemplate=t("charts.compare.hover_bar", lang, name=label),
                 ),
                 row=row + 1,
                 col=col + 1,
@@ -619,11 +705,13 @@ def compare_metric_bars(sims: Mapping[str, Simulation]) -> go.Figure:
     fig.update_annotations(font_size=13)
     china = [sims[n].metrics.scalar(sweeps.CHINA_COST) for n in names]
     welfare = [sims[n].metrics.scalar("coalition_welfare_change_usd_bn") for n in names]
-    title = (
-        f"{names[int(np.nanargmax(china))]} raises China's technology prices most "
-        f"({np.nanmax(china):+.2f}%)<br><sup>Best for the coalition's welfare: "
-        f"{names[int(np.nanargmax(welfare))]} ({np.nanmax(welfare):+.2f} USD bn a "
-        "year)</sup>"
+    title = t(
+        "charts.compare.bars_title",
+        lang,
+        top=names[int(np.nanargmax(china))],
+        china=f"{np.nanmax(china):+.2f}",
+        best=names[int(np.nanargmax(welfare))],
+        welfare=f"{np.nanmax(welfare):+.2f}",
     )
     return _layout(
         fig,
@@ -635,7 +723,7 @@ def compare_metric_bars(sims: Mapping[str, Simulation]) -> go.Figure:
     )
 
 
-def compare_welfare_bars(sims: Mapping[str, Simulation]) -> go.Figure:
+def compare_welfare_bars(sims: Mapping[str, Simulation], lang: str = "en") -> go.Figure:
     """Welfare change by region [USD bn a year], bars grouped by scenario."""
     fig = go.Figure()
     worst: tuple[float, str, str] = (np.inf, "", "")
@@ -646,28 +734,32 @@ def compare_welfare_bars(sims: Mapping[str, Simulation]) -> go.Figure:
             go.Bar(
                 x=frame["region"].tolist(),
                 y=values.tolist(),
-                customdata=[region_label(r) for r in frame["region"]],
+                customdata=[region(r, lang) for r in frame["region"]],
                 name=label,
                 marker={"color": SCENARIO_COLORS[n % len(SCENARIO_COLORS)]},
-                hovertemplate=f"{label}<br>%{{customdata}}: %{{y:+.2f}} USD bn"
-                "<extra></extra>",
+                hovertemplate=t("charts.compare.hover_welfare", lang, name=label),
             )
         )
         k = int(np.nanargmin(values))
         if values[k] < worst[0]:
             worst = (float(values[k]), str(frame["region"][k]), label)
     title = (
-        f"{region_label(worst[1])} loses most: {worst[0]:+.1f} USD bn a year in "
-        f"{worst[2]}"
+        t(
+            "charts.compare.welfare_title",
+            lang,
+            region=region(worst[1], lang),
+            value=f"{worst[0]:+.1f}",
+            scenario=worst[2],
+        )
         if worst[0] < 0
-        else "No region loses welfare in these scenarios"
+        else t("charts.compare.welfare_title_none", lang)
     )
     return _layout(
         fig,
         title,
         barmode="group",
-        yaxis_title="Welfare change (USD bn a year)",
-        xaxis_title="Region",
+        yaxis_title=t("charts.axes.welfare_usd", lang),
+        xaxis_title=t("charts.axes.region", lang),
         legend={"orientation": "h", "y": -0.25},
         height=500,
     )

@@ -287,6 +287,16 @@ def preset_text(preset_id: str, field: str, lang: str, default: str) -> str:
     return _lookup(f"presets.{preset_id}.{field}", lang, default)
 
 
+def scenario_text(scenario: object, field: str, lang: str) -> str:
+    """``name`` or ``description`` of a scenario in ``lang``: translated only when
+    it is a built-in preset's own text (an edited or user copy keeps its text)."""
+    own = str(getattr(scenario, field, "") or "")
+    preset_id = str(getattr(scenario, "id", ""))
+    if own != _lookup(f"presets.{preset_id}.{field}", DEFAULT_LANGUAGE, own + "\0"):
+        return own
+    return preset_text(preset_id, field, lang, own)
+
+
 def equation_caption(part: str, index: int, lang: str, default: str = "") -> str:
     """The caption of equation ``index`` of ``part`` in content/equations.json."""
     return _lookup(f"equations.{part}.{index}", lang, default)

@@ -12,12 +12,18 @@ from collections.abc import Mapping
 import streamlit as st
 
 from dashboard.format import plain
+from dashboard.i18n import normalise, t
 from dashboard.sidebar import PRESET_KEY, Controls, apply_preset
 from scenarios.schema import Scenario, ScenarioError, scenario_from_dict
 from scenarios.store import PresetEntry, PresetError, PresetStore, slugify
 
 MESSAGE_KEY = "preset_message"
 PENDING_OVERWRITE_KEY = "pending_overwrite"
+
+
+def _lang() -> str:
+    """The language of the session (callbacks run before the app reads it)."""
+    return normalise(st.session_state.get("lang"))
 
 
 def _say(kind: str, text: str) -> None:
@@ -36,6 +42,7 @@ def _scenario_to_save(controls: Controls) -> Scenario:
     name = st.session_state.get("save_name", "").strip()
     description = st.session_state.get("save_description", "").strip()
     base = controls.preset
+    lang = _lang()
     kept = {
         k: v for k, v in base.rationale.items() if k not in controls.changed_from_preset
     }
@@ -44,11 +51,17 @@ def _scenario_to_save(controls: Controls) -> Scenario:
             "id": slugify(name),
             "name": name,
             "description": description
-            or f"Saved from '{base.name}'"
-            + (
-                f", changed: {', '.join(controls.changed_from_preset)}."
+            or (
+                t(
+                    "presets_panel.saved_from_changed",
+                    lang,
+                    name=base.name,
+                    levers=t("ui.list_separator", lang).join(
+                        controls.changed_from_preset
+                    ),
+                )
                 if controls.changed_from_preset
-                else "."
+                else t("presets_panel.saved_from", lang, name=base.name)
             ),
             "as_of": base.as_of,
             "citations": list(base.citations),
@@ -79,15 +92,16 @@ def _save(
             st.session_state[PENDING_OVERWRITE_KEY] = scenario.id
             _say(
                 "warning",
-                f"A saved preset called {plain(repr(scenario.name))} exists. "
-                "Click 'Overwrite' to replace it.",
+                t("messages.preset_exists", _lang(), name=plain(repr(scenario.name))),
             )
         else:
             _say("error", plain(str(error)))
         return
     st.session_state.pop(PENDING_OVERWRITE_KEY, None)
     st.session_state[PRESET_KEY] = scenario.id
-    _say("success", f"Saved {plain(repr(scenario.name))}.")
+    _say(
+        "success", t("messages.preset_saved", _lang(), name=plain(repr(scenario.name)))
+    )
 
 
 def _rename(store: PresetStore) -> None:
@@ -100,7 +114,7 @@ def _rename(store: PresetStore) -> None:
         return
     if st.session_state.get(PRESET_KEY) == old:
         st.session_state[PRESET_KEY] = entry.id
-    _say("success", f"Renamed to {plain(repr(entry.name))}.")
+    _say("success", t("messages.preset_renamed", _lang(), name=plain(repr(entry.name))))
 
 
 def _delete(store: PresetStore, presets: Mapping[str, Scenario]) -> None:
@@ -113,7 +127,7 @@ def _delete(store: PresetStore, presets: Mapping[str, Scenario]) -> None:
     if st.session_state.get(PRESET_KEY) == target:
         st.session_state[PRESET_KEY] = next(iter(presets))
         apply_preset(presets)
-    _say("success", f"Deleted {plain(repr(target))}.")
+    _say("success", t("messages.preset_deleted", _lang(), name=plain(repr(target))))
 
 
 def _import(store: PresetStore) -> None:
@@ -123,12 +137,31 @@ def _import(store: PresetStore) -> None:
     try:
         scenario = store.import_json(upload.getvalue())
     except ScenarioError as error:
-        _say("error", f"{plain(upload.name)}: " + plain("; ".join(error.problems)))
+        _say(
+            "error",
+            t(
+                "messages.preset_file_problem",
+                _lang(),
+                file=plain(upload.name),
+                problems=plain("; ".join(error.problems)),
+            ),
+        )
         return
     except PresetError as error:
-        _say("error", f"{plain(upload.name)}: {plain(str(error))}")
+        _say(
+            "error",
+            t(
+                "messages.preset_file_problem",
+                _lang(),
+                file=plain(upload.name),
+                problems=plain(str(error)),
+            ),
+        )
         return
-    _say("success", f"Imported {plain(repr(scenario.name))}.")
+    _say(
+        "success",
+        t("messages.preset_imported", _lang(), name=plain(repr(scenario.name))),
+    )
 
 
 def render(
@@ -136,16 +169,21 @@ def render(
     controls: Controls,
     presets: Mapping[str, Scenario],
     entries: Mapping[str, PresetEntry],
+    lang: str = "en",
 ) -> None:
     """The panel; messages from the last action are shown at its top."""
-    with st.sidebar.expander("Save and manage presets", expanded=False):
+    with st.sidebar.expander(t("presets_panel.expander", lang), expanded=False):
         if MESSAGE_KEY in st.session_state:
             kind, text = st.session_state.pop(MESSAGE_KEY)
             getattr(st, kind)(text)
-        st.text_input("Name", key="save_name", max_chars=120)
-        st.text_area("Description (optional)", key="save_description", max_chars=2000)
+        st.text_input(t("presets_panel.name", lang), key="save_name", max_chars=120)
+        st.text_area(
+            t("presets_panel.description", lang),
+            key="save_description",
+            max_chars=2000,
+        )
         st.button(
-            "Save as preset",
+            t("presets_panel.save", lang),
             key="save_preset",
             on_click=_save,
             args=(store, controls, presets, False),
@@ -154,7 +192,7 @@ def render(
         pending = st.session_state.get(PENDING_OVERWRITE_KEY)
         if pending and pending == _slug_or_none(st.session_state.get("save_name", "")):
             st.button(
-                "Overwrite",
+                t("presets_panel.overwrite", lang),
                 key="overwrite_preset",
                 type="primary",
                 on_click=_save,
@@ -164,27 +202,37 @@ def render(
         if user:
             st.divider()
             st.selectbox(
-                "Saved preset",
+                t("presets_panel.saved_preset", lang),
                 user,
                 key="manage_preset",
                 format_func=lambda k: entries[k].name,
             )
-            st.text_input("New name", key="rename_to", max_chars=120)
+            st.text_input(
+                t("presets_panel.new_name", lang), key="rename_to", max_chars=120
+            )
             left, right = st.columns(2)
-            left.button("Rename", key="rename_preset", on_click=_rename, args=(store,))
+            left.button(
+                t("presets_panel.rename", lang),
+                key="rename_preset",
+                on_click=_rename,
+                args=(store,),
+            )
             right.button(
-                "Delete", key="delete_preset", on_click=_delete, args=(store, presets)
+                t("presets_panel.delete", lang),
+                key="delete_preset",
+                on_click=_delete,
+                args=(store, presets),
             )
         st.divider()
         st.file_uploader(
-            "Import a preset (JSON)",
+            t("presets_panel.import", lang),
             type=["json"],
             key="import_file",
             on_change=_import,
             args=(store,),
         )
         st.download_button(
-            "Export this preset (JSON)",
+            t("presets_panel.export", lang),
             data=store.export_json(controls.preset.id),
             file_name=f"{controls.preset.id}.json",
             mime="application/json",

@@ -13,6 +13,16 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from dashboard.format import plain
+from dashboard.i18n import (
+    choice,
+    group_title,
+    lever_help,
+    lever_label,
+    lever_unit,
+    preset_text,
+    t,
+)
 from model import policy
 from scenarios import links
 from scenarios.schema import Scenario
@@ -20,6 +30,15 @@ from scenarios.store import PresetEntry
 
 PRESET_KEY = "preset"
 WARNINGS_KEY = "link_warnings"
+CODES_KEY = "link_codes"
+LINK_MESSAGES = {
+    "link_version": "messages.link_version",
+    "link_unknown_preset": "messages.link_unknown_preset",
+    "link_unknown_parameter": "messages.link_unknown_parameter",
+    "link_too_long": "messages.link_too_long",
+    "link_bad_value": "messages.link_bad_value",
+}
+"""The text of each structured warning of :class:`scenarios.links.DecodedLink`."""
 START_PRESET = "oct_2022_rule"
 """What a session opens with when the link names no preset."""
 
@@ -53,18 +72,29 @@ def _initialise(presets: Mapping[str, Scenario]) -> None:
     for name, value in levers.items():
         st.session_state[name] = value
     st.session_state[WARNINGS_KEY] = decoded.warnings
+    st.session_state[CODES_KEY] = decoded.codes
 
 
-def _lever_widget(lever: policy.Lever) -> policy.LeverValue:
+def _lever_widget(lever: policy.Lever, lang: str = "en") -> policy.LeverValue:
     """One widget, labelled and explained from the lever table (no value=: the
     session state set by presets and links is the single source)."""
-    help_text = f"{lever.meaning} Unit: {lever.unit}."
+    label = lever_label(lever.name, lang)
+    unit = lever_unit(lever.name, lang)
+    help_text = t(
+        "sidebar.lever_help", lang, meaning=lever_help(lever.name, lang), unit=unit
+    )
     if lever.kind == "bool":
-        return st.toggle(lever.label, key=lever.name, help=help_text)
+        return st.toggle(label, key=lever.name, help=help_text)
     if lever.kind == "choice":
-        return st.selectbox(lever.label, lever.choices, key=lever.name, help=help_text)
+        return st.selectbox(
+            label,
+            lever.choices,
+            key=lever.name,
+            help=help_text,
+            format_func=lambda value: choice(lever.name, value, lang),
+        )
     return st.slider(
-        f"{lever.label} ({lever.unit})",
+        t("sidebar.slider_label", lang, label=label, unit=unit),
         min_value=lever.minimum,
         max_value=lever.maximum,
         step=lever.step,
@@ -73,39 +103,55 @@ def _lever_widget(lever: policy.Lever) -> policy.LeverValue:
     )
 
 
-def _preset_label(entries: Mapping[str, PresetEntry], preset_id: str) -> str:
+def _preset_label(
+    entries: Mapping[str, PresetEntry], preset_id: str, lang: str = "en"
+) -> str:
     entry = entries[preset_id]
-    return entry.name if entry.origin == "built-in" else f"{entry.name} (saved)"
+    if entry.origin == "built-in":
+        return preset_text(preset_id, "name", lang, entry.name)
+    return t("sidebar.saved_suffix", lang, name=entry.name)
+
+
+def _link_warnings(lang: str) -> list[str]:
+    """The share link's warnings in ``lang`` (structured codes when there are)."""
+    codes = st.session_state.get(CODES_KEY)
+    if codes is None:
+        return list(st.session_state.get(WARNINGS_KEY, []))
+    return [t(LINK_MESSAGES[code], lang, **fields) for code, fields in codes]
 
 
 def render(
-    presets: Mapping[str, Scenario], entries: Mapping[str, PresetEntry]
+    presets: Mapping[str, Scenario],
+    entries: Mapping[str, PresetEntry],
+    lang: str = "en",
 ) -> Controls:
     """Draw the sidebar and return the current lever values."""
     _initialise(presets)
     if st.session_state[PRESET_KEY] not in presets:  # deleted meanwhile
         st.session_state[PRESET_KEY] = next(iter(presets))
     with st.sidebar:
-        st.header("Scenario")
+        st.header(t("sidebar.header", lang))
         st.selectbox(
-            "Preset",
+            t("sidebar.preset", lang),
             list(presets),
             key=PRESET_KEY,
-            format_func=lambda k: _preset_label(entries, k),
+            format_func=lambda k: _preset_label(entries, k, lang),
             on_change=apply_preset,
             args=(presets,),
-            help="Built-in presets trace the policy timeline; saved ones are yours.",
+            help=t("sidebar.preset_help", lang),
         )
-        for warning in st.session_state.get(WARNINGS_KEY, []):
-            st.warning(f"Share link: {warning}", icon="⚠️")
+        for warning in _link_warnings(lang):
+            st.warning(t("messages.share_link", lang, warning=plain(warning)), icon="⚠️")
         levers: dict[str, policy.LeverValue] = {}
-        for group, title in policy.GROUPS.items():
-            with st.expander(title, expanded=group in ("yard", "fence", "allies")):
+        for group in policy.GROUPS:
+            with st.expander(
+                group_title(group, lang), expanded=group in ("yard", "fence", "allies")
+            ):
                 for lever in policy.LEVERS:
                     if lever.group == group:
-                        levers[lever.name] = _lever_widget(lever)
+                        levers[lever.name] = _lever_widget(lever, lang)
         st.button(
-            "Reset to preset",
+            t("sidebar.reset", lang),
             on_click=apply_preset,
             args=(presets,),
             use_container_width=True,

@@ -64,6 +64,9 @@ class DecodedLink:
     preset: str | None
     levers: dict[str, LeverValue]  # every lever: base preset's values + changes
     warnings: list[str] = field(default_factory=list)
+    codes: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    """The warnings in structured form, for translation: (message key, fields),
+    the key under ``messages.`` of the dashboard's texts (``link_version``, ...)."""
 
 
 def format_value(value: LeverValue) -> str:
@@ -133,6 +136,7 @@ def decode(
         The presets a link may name as its base.
     """
     warnings: list[str] = []
+    codes: list[tuple[str, dict[str, str]]] = []
     get = {k: (v[-1] if isinstance(v, list) else v) for k, v in params.items() if v}
     version = get.pop(VERSION_KEY, LINK_VERSION)
     if version != LINK_VERSION:
@@ -140,12 +144,16 @@ def decode(
             f"link version {_shown(version)} is not {LINK_VERSION}; read it as "
             f"version {LINK_VERSION}"
         )
+        codes.append(
+            ("link_version", {"version": _shown(version), "expected": LINK_VERSION})
+        )
     preset = get.pop(PRESET_KEY, None)
     levers = dict(DEFAULTS)
     if preset is not None and preset not in presets:
         warnings.append(
             f"unknown preset {_shown(preset)} ignored; starting from the defaults"
         )
+        codes.append(("link_unknown_preset", {"preset": _shown(preset)}))
         preset = None
     if preset is not None:
         levers |= dict(presets[preset])
@@ -155,9 +163,13 @@ def decode(
         name = _LEVER_OF_KEY.get(key)
         if name is None:
             warnings.append(f"unknown parameter {_shown(key)} ignored")
+            codes.append(("link_unknown_parameter", {"key": _shown(key)}))
         elif len(text) > MAX_VALUE_LENGTH:
             warnings.append(
                 f"{key}: value longer than {MAX_VALUE_LENGTH} characters ignored"
+            )
+            codes.append(
+                ("link_too_long", {"key": key, "limit": str(MAX_VALUE_LENGTH)})
             )
         else:
             try:
@@ -165,4 +177,7 @@ def decode(
             except ValueError as error:
                 problem = str(error).removeprefix(name).removeprefix(" = ")
                 warnings.append(f"{key}: ignored, {problem.strip()}")
-    return DecodedLink(preset=preset, levers=levers, warnings=warnings)
+                codes.append(
+                    ("link_bad_value", {"key": key, "problem": problem.strip()})
+                )
+    return DecodedLink(preset=preset, levers=levers, warnings=warnings, codes=codes)

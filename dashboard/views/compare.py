@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboard import figures_tradeoffs as figs
 from dashboard.format import plain
+from dashboard.i18n import scenario_text, t
 from dashboard.sidebar import PRESET_KEY
 from dashboard.theme import PLOTLY_CONFIG
 from model import policy
@@ -100,26 +101,32 @@ def _is_pinned(option: str) -> bool:
 def _scenarios(
     levers: Mapping[str, policy.LeverValue],
     presets: Mapping[str, Scenario],
+    lang: str = "en",
 ) -> dict[str, tuple[str, dict[str, policy.LeverValue], str | None]]:
     """Every choosable scenario: option -> (label, levers, preset id to select when
     copied into the sliders; None for the live scenario)."""
     here = st.session_state.get(PRESET_KEY)
     fallback = here if here in presets else None
     options: dict[str, tuple[str, dict[str, policy.LeverValue], str | None]] = {
-        CURRENT: ("This scenario (live)", dict(levers), None)
+        CURRENT: (t("views.compare.live", lang), dict(levers), None)
     }
     for letter, pin in st.session_state.get(PINNED_KEY, {}).items():
         origin = presets.get(pin["preset"])
         if origin is None:
-            label = f"{letter}: custom (pinned)"
-        elif pin["levers"] == origin.levers():
-            label = f"{letter}: {origin.name} (pinned)"
+            label = t("views.compare.pinned_custom", lang, letter=letter)
         else:
-            label = f"{letter}: {origin.name}, modified (pinned)"
+            name = scenario_text(origin, "name", lang)
+            key = (
+                "views.compare.pinned"
+                if pin["levers"] == origin.levers()
+                else "views.compare.pinned_modified"
+            )
+            label = t(key, lang, letter=letter, name=name)
         target = pin["preset"] if origin is not None else fallback
         options[PINNED_PREFIX + letter] = (label, pin["levers"], target)
     for preset_id, preset in presets.items():
-        options[preset_id] = (preset.name, preset.levers(), preset_id)
+        name = scenario_text(preset, "name", lang)
+        options[preset_id] = (name, preset.levers(), preset_id)
     return options
 
 
@@ -127,6 +134,7 @@ def render(
     levers: Mapping[str, policy.LeverValue],
     presets: Mapping[str, Scenario],
     sim_for: Callable[[Mapping[str, policy.LeverValue]], Simulation],
+    lang: str = "en",
 ) -> list[go.Figure]:
     """Draw the tab; return the figures to add to the HTML report (none unless the
     user ticked "Include in the HTML report").
@@ -142,7 +150,7 @@ def render(
         ConvergenceError.
     """
     st.session_state.setdefault(PINNED_KEY, {})
-    scenarios = _scenarios(levers, presets)
+    scenarios = _scenarios(levers, presets, lang)
     start = [CURRENT] + ([DEFAULT_REFERENCE] if DEFAULT_REFERENCE in presets else [])
     _restore(SELECTION_KEY, start)
     kept = [k for k in st.session_state[SELECTION_KEY] if k in scenarios]
@@ -151,23 +159,23 @@ def render(
 
     left, right = st.columns([3, 1])
     right.button(
-        "Pin this scenario",
+        t("views.compare.pin", lang),
         key="compare_pin",
         on_click=pin_current,
         args=(dict(levers), st.session_state.get(PRESET_KEY, "")),
         disabled=len(st.session_state[PINNED_KEY]) >= len(LETTERS),
-        help="Keep a snapshot of the sliders as A-D, to compare after you move them.",
+        help=t("views.compare.pin_help", lang),
         width="stretch",
     )
     right.button(
-        "Clear pins",
+        t("views.compare.clear_pins", lang),
         key="compare_clear",
         on_click=clear_pins,
         disabled=not st.session_state[PINNED_KEY],
         width="stretch",
     )
     chosen = left.multiselect(
-        "Scenarios to compare (up to four)",
+        t("views.compare.choose", lang),
         list(scenarios),
         key=SELECTION_KEY,
         max_selections=MAX_SCENARIOS,
@@ -175,7 +183,7 @@ def render(
     )
     _keep(SELECTION_KEY)
     if not chosen:
-        st.info("Choose at least one scenario to compare.")
+        st.info(t("views.compare.choose_info", lang))
         return []
 
     sims: dict[str, Simulation] = {}
@@ -187,7 +195,12 @@ def render(
             sims[name] = sim_for(scenarios[option][1])
         except ConvergenceError as error:
             st.warning(
-                f"{plain(name)}: no equilibrium, left out ({plain(str(error))})."
+                t(
+                    "views.compare.no_equilibrium",
+                    lang,
+                    name=plain(name),
+                    error=plain(str(error)),
+                )
             )
             continue
         names[option] = name
@@ -198,39 +211,35 @@ def render(
     if st.session_state[REFERENCE_KEY] not in names:
         st.session_state[REFERENCE_KEY] = next(iter(names))
     reference = st.selectbox(
-        "Differences against",
+        t("views.compare.differences_against", lang),
         list(names),
         key=REFERENCE_KEY,
         format_func=names.get,
     )
     _keep(REFERENCE_KEY)
-    _scenario_actions(chosen, names, scenarios)
-    table = figs.comparison_table(sims, names[reference])
+    _scenario_actions(chosen, names, scenarios, lang)
+    table = figs.comparison_table(sims, names[reference], lang)
     st.dataframe(
         table,
         column_config={
             column: st.column_config.NumberColumn(format="%+.3f")
             for column in table.columns
         },
-        placeholder="n/a",
+        placeholder=t("format.na", lang),
         height=TABLE_ROW_PX * (len(table) + 1) + 3,
         key="compare_table",
     )
-    st.caption(
-        "Changes from the 2022 baseline in each metric's unit; the last columns are "
-        "differences from the reference. n/a: undefined (e.g. no backfill when the "
-        "fence stops nothing)."
-    )
-    metric_bars = figs.compare_metric_bars(sims)
-    welfare_bars = figs.compare_welfare_bars(sims)
+    st.caption(t("views.compare.table_caption", lang))
+    metric_bars = figs.compare_metric_bars(sims, lang)
+    welfare_bars = figs.compare_welfare_bars(sims, lang)
     st.plotly_chart(metric_bars, config=PLOTLY_CONFIG, key="compare_metric_bars")
     st.plotly_chart(welfare_bars, config=PLOTLY_CONFIG, key="compare_welfare_bars")
 
     _restore(REPORT_KEY, False)
-    in_report = st.checkbox("Include the comparison in the HTML report", key=REPORT_KEY)
+    in_report = st.checkbox(t("views.compare.include_in_report", lang), key=REPORT_KEY)
     _keep(REPORT_KEY)
     if in_report:
-        table_figure = figs.comparison_table_figure(table, names[reference])
+        table_figure = figs.comparison_table_figure(table, names[reference], lang)
         return [table_figure, metric_bars, welfare_bars]
     return []
 
@@ -239,6 +248,7 @@ def _scenario_actions(
     chosen: list[str],
     names: Mapping[str, str],
     scenarios: Mapping[str, tuple[str, dict[str, policy.LeverValue], str | None]],
+    lang: str = "en",
 ) -> None:
     """Per scenario "Copy into the sliders"; "Swap" two scenarios' order."""
     shown = [k for k in chosen if k in names]
@@ -246,25 +256,34 @@ def _scenario_actions(
     for column, option in zip(columns, shown, strict=False):
         _, values, origin = scenarios[option]
         if origin is None:
-            column.caption(f"{plain(names[option])}: what the sliders show now.")
+            column.caption(
+                t("views.compare.live_caption", lang, name=plain(names[option]))
+            )
             continue
         column.button(
-            f"Copy {plain(names[option])} into the sliders",
+            t("views.compare.copy", lang, name=plain(names[option])),
             key=f"compare_copy_{option}",
             on_click=copy_into_sliders,
             args=(values, origin),
-            help="Set every lever in the sidebar to this scenario's values.",
+            help=t("views.compare.copy_help", lang),
             width="stretch",
         )
     if len(shown) < 2:
         return
     a, b, go_button = st.columns([2, 2, 1], vertical_alignment="bottom")
     for column, key, label, default in zip(
-        (a, b), SWAP_KEYS, ("Swap", "with"), shown[:2], strict=True
+        (a, b),
+        SWAP_KEYS,
+        (t("views.compare.swap", lang), t("views.compare.with", lang)),
+        shown[:2],
+        strict=True,
     ):
         if st.session_state.get(key) not in shown:
             st.session_state[key] = default
         column.selectbox(label, shown, key=key, format_func=names.get)
     go_button.button(
-        "Swap", key="compare_swap", on_click=swap_scenarios, width="stretch"
+        t("views.compare.swap", lang),
+        key="compare_swap",
+        on_click=swap_scenarios,
+        width="stretch",
     )

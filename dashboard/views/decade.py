@@ -23,6 +23,7 @@ import streamlit as st
 
 from dashboard import figures_decade as fd
 from dashboard.format import plain
+from dashboard.i18n import dynamic_parameter, scenario_text, t, unit
 from dashboard.theme import PLOTLY_CONFIG
 from model import dynamics, policy, uncertainty
 from model.data import Baseline
@@ -50,6 +51,8 @@ READOUTS: dict[str, str] = {
     "world_welfare_change_pct": "World welfare",
 }
 """Per-year readouts above the charts: output and short label."""
+MODE_KEYS = {REAL: "views.decade.mode_real", SCENARIO: "views.decade.mode_scenario"}
+"""The texts of :data:`MODES`, by key."""
 TORNADO_CHOICES = tuple(o.name for o in dynamics.OUTPUTS if o.by == "scalar") + tuple(
     f"welfare_change_pct:{r}" for r in ("USA", "CHN")
 )
@@ -74,7 +77,9 @@ def _as_of(scenario: Scenario) -> str:
 
 
 def real_timeline(
-    presets: Mapping[str, Scenario], elasticities: policy.LeverValue = "central"
+    presets: Mapping[str, Scenario],
+    elasticities: policy.LeverValue = "central",
+    lang: str = "en",
 ) -> tuple[list[tuple[int, dict[str, policy.LeverValue]]], list[fd.PolicyEvent]]:
     """The dated built-in presets as a timeline (by date) and as chart events.
 
@@ -90,12 +95,18 @@ def real_timeline(
         fd.PolicyEvent(
             year=_event_year(s),
             preset_id=s.id,
-            label=EVENT_LABELS.get(s.id, s.name),
-            name=s.name,
+            label=_event_label(s, lang),
+            name=scenario_text(s, "name", lang),
         )
         for s in dated
     ]
     return timeline, events
+
+
+def _event_label(scenario: Scenario, lang: str) -> str:
+    if scenario.id in EVENT_LABELS:
+        return t(f"views.decade.events_labels.{scenario.id}", lang)
+    return scenario_text(scenario, "name", lang)
 
 
 def _key(timeline: Sequence[tuple[int, Mapping[str, object]]]) -> TimelineKey:
@@ -130,7 +141,7 @@ def _tornado(
     return uncertainty.tornado_paths(_timeline(key), end, baseline=_baseline)
 
 
-def _controls() -> tuple[str, int, int, bool]:
+def _controls(lang: str = "en") -> tuple[str, int, int, bool]:
     """Mode, start year, end year, bands on: the tab's own widgets."""
     st.session_state.setdefault("decade_mode", REAL)
     st.session_state.setdefault("decade_end", dynamics.DEFAULT_END_YEAR)
@@ -138,18 +149,16 @@ def _controls() -> tuple[str, int, int, bool]:
     st.session_state.setdefault("decade_bands", BANDS_BY_DEFAULT)
     left, middle, right, last = st.columns([3, 1.2, 1.2, 1.6])
     mode = left.segmented_control(
-        "Policy over the years",
+        t("views.decade.mode", lang),
         list(MODES),
-        format_func=MODES.get,
+        format_func=lambda mode: t(MODE_KEYS[mode], lang),
         key="decade_mode",
-        help="The real timeline switches between the dated built-in presets in "
-        "the years they took effect; the other choice holds the sidebar's "
-        "scenario from a start year on, with no new policy before.",
+        help=t("views.decade.mode_help", lang),
     )
     mode = mode or REAL
     end = int(
         right.number_input(
-            "End year",
+            t("views.decade.end_year", lang),
             min_value=dynamics.BASE_YEAR + 1,
             max_value=dynamics.LAST_YEAR,
             step=1,
@@ -160,21 +169,19 @@ def _controls() -> tuple[str, int, int, bool]:
         st.session_state["decade_start"] = end
     start = int(
         middle.number_input(
-            "Start year",
+            t("views.decade.start_year", lang),
             min_value=dynamics.BASE_YEAR,
             max_value=end,
             step=1,
             key="decade_start",
             disabled=mode == REAL,
-            help="Year the sidebar's scenario takes effect (this-scenario mode).",
+            help=t("views.decade.start_year_help", lang),
         )
     )
     bands = last.toggle(
-        "Bands",
+        t("views.decade.bands", lang),
         key="decade_bands",
-        help=f"Uncertainty bands: {uncertainty.DEFAULT_DRAWS} Monte Carlo draws over "
-        "the trade elasticities and the dynamic parameters within their "
-        "documented ranges; p10 to p90 shaded.",
+        help=t("views.decade.bands_help", lang, n=uncertainty.DEFAULT_DRAWS),
     )
     return mode, start, end, bands
 
@@ -183,6 +190,7 @@ def render(
     levers: Mapping[str, policy.LeverValue],
     presets: Mapping[str, Scenario],
     baseline: Baseline,
+    lang: str = "en",
 ) -> None:
     """The decade tab.
 
@@ -196,46 +204,57 @@ def render(
     baseline : Baseline
         The 2022 baseline (``dashboard.cache.baseline()``).
     """
-    st.subheader("The decisive decade: where the policy heads")
-    mode, start, end, show_bands = _controls()
+    st.subheader(t("views.decade.header", lang))
+    mode, start, end, show_bands = _controls(lang)
     if mode == REAL:
-        timeline, events = real_timeline(presets, levers.get("elasticities", "central"))
+        timeline, events = real_timeline(
+            presets, levers.get("elasticities", "central"), lang
+        )
     else:
         timeline = dynamics.scenario_timeline(levers, start)
-        events = [fd.PolicyEvent(start, "this_scenario", "This scenario starts")]
+        events = [
+            fd.PolicyEvent(
+                start, "this_scenario", t("views.decade.scenario_starts", lang)
+            )
+        ]
     key = _key(timeline)
     try:
-        with st.spinner("Solving the yearly path..."):
+        with st.spinner(t("views.decade.solving_path", lang)):
             path = _path(key, end, baseline)
             tornado = _tornado(key, end, baseline)
         bands = None
         if show_bands:
             with st.spinner(
-                f"Solving {uncertainty.DEFAULT_DRAWS} Monte Carlo paths (about 2 s)..."
+                t("views.decade.solving_bands", lang, n=uncertainty.DEFAULT_DRAWS)
             ):
                 bands = _bands(key, end, uncertainty.DEFAULT_DRAWS, baseline)
     except ValueError as error:
-        st.error(f"No path for this policy: {plain(str(error))}")
+        st.error(t("views.decade.no_path", lang, error=plain(str(error))))
         return
-    _report_failures(path, bands)
+    _report_failures(path, bands, lang)
 
     years = path.years
     st.session_state.setdefault("decade_year", years[-1])
     if not years[0] <= st.session_state["decade_year"] <= years[-1]:
         st.session_state["decade_year"] = years[-1]
     year = st.slider(
-        "Year",
+        t("views.decade.year", lang),
         min_value=years[0],
         max_value=years[-1],
         step=1,
         key="decade_year",
-        help="Moves the cursor and the readouts of every chart on this tab.",
+        help=t("views.decade.year_help", lang),
     )
-    _readouts(path, bands, year)
+    _readouts(path, bands, year, lang)
 
     st.plotly_chart(
         fd.path_figure(
-            path, "china_tech_capability_ratio", year=year, events=events, bands=bands
+            path,
+            "china_tech_capability_ratio",
+            year=year,
+            events=events,
+            bands=bands,
+            lang=lang,
         ),
         config=PLOTLY_CONFIG,
         key="decade_capability",
@@ -248,97 +267,120 @@ def render(
             events=events,
             bands=bands,
             color=fd.COALITION_COLOR,
+            lang=lang,
         ),
         config=PLOTLY_CONFIG,
         key="decade_revenue",
     )
     left, right = st.columns(2)
     left.plotly_chart(
-        fd.self_sufficiency_figure(path, year=year, events=events),
+        fd.self_sufficiency_figure(path, year=year, events=events, lang=lang),
         config=PLOTLY_CONFIG,
         key="decade_self_sufficiency",
     )
     right.plotly_chart(
-        fd.welfare_figure(path, year=year, events=events),
+        fd.welfare_figure(path, year=year, events=events, lang=lang),
         config=PLOTLY_CONFIG,
         key="decade_welfare",
     )
 
     st.session_state.setdefault("decade_metric", "china_tech_capability_ratio")
     choice = st.selectbox(
-        "Tornado: which output",
+        t("views.decade.tornado", lang),
         TORNADO_CHOICES,
-        format_func=_choice_label,
+        format_func=lambda choice: _choice_label(choice, lang),
         key="decade_metric",
     )
     name, _, region = choice.partition(":")
     region = region or None
     st.plotly_chart(
         fd.tornado_figure(
-            tornado.table(name, year, region), name=name, year=year, key=region
+            tornado.table(name, year, region),
+            name=name,
+            year=year,
+            key=region,
+            lang=lang,
         ),
         config=PLOTLY_CONFIG,
         key="decade_tornado",
     )
-    _events_table(events, years)
-    _method()
+    _events_table(events, years, lang)
+    _method(lang)
 
 
-def _choice_label(choice: str) -> str:
+def _choice_label(choice: str, lang: str = "en") -> str:
     name, _, region = choice.partition(":")
-    return fd.output_label(name, region or None)
+    return fd.output_label(name, region or None, lang)
 
 
 def _report_failures(
-    path: dynamics.DecadePath, bands: uncertainty.Bands | None
+    path: dynamics.DecadePath, bands: uncertainty.Bands | None, lang: str = "en"
 ) -> None:
     failed = np.flatnonzero(~path.converged[0])
     if failed.size:
-        st.error(
-            f"The model found no equilibrium in {path.years[failed[0]]}: the path "
-            "stops there and no later number is shown."
-        )
+        st.error(t("views.decade.path_failed", lang, year=path.years[failed[0]]))
     if bands is not None and bands.failed.any():
         worst = int(bands.failed.max())
         st.warning(
-            f"{worst} of {bands.paths.size} Monte Carlo draws found no equilibrium "
-            "in some year; they are left out of the bands from that year on."
+            t(
+                "views.decade.draws_failed",
+                lang,
+                failed=worst,
+                draws=bands.paths.size,
+            )
         )
 
 
 def _readouts(
-    path: dynamics.DecadePath, bands: uncertainty.Bands | None, year: int
+    path: dynamics.DecadePath,
+    bands: uncertainty.Bands | None,
+    year: int,
+    lang: str = "en",
 ) -> None:
-    t = path.year_index(year)
+    now = path.year_index(year)
     columns = st.columns(len(READOUTS))
-    for column, (name, label) in zip(columns, READOUTS.items(), strict=True):
-        value = path.values[name][0, t]
-        help_text = f"{fd.output_label(name)} in {year}"
+    for column, name in zip(columns, READOUTS, strict=True):
+        value = path.values[name][0, now]
+        help_text = t(
+            "charts.decade.in_year",
+            lang,
+            name=fd.output_label(name, None, lang),
+            year=year,
+        )
         if bands is not None:
             q = bands.band(name)
-            help_text += (
-                f". p10-p90 of the draws: {fd.format_value(name, q[0, t])} to "
-                f"{fd.format_value(name, q[2, t])}."
+            help_text += t(
+                "views.decade.readout_band",
+                lang,
+                low=fd.format_value(name, q[0, now], lang),
+                high=fd.format_value(name, q[2, now], lang),
             )
         column.metric(
-            f"{label}, {year}",
-            _compact(name, value),
+            t(
+                "views.decade.readout_label",
+                lang,
+                label=t(f"views.decade.readouts.{name}", lang),
+                year=year,
+            ),
+            _compact(name, value, lang),
             help=help_text,
             border=True,
         )
 
 
-def _compact(name: str, value: float) -> str:
+def _compact(name: str, value: float, lang: str = "en") -> str:
     """A readout short enough for a metric card."""
     if np.isfinite(value) and dynamics.OUTPUTS_BY_NAME[name].unit == "USD bn":
         sign = "" if name.startswith("cumulative") else "+"
         digits = 0 if abs(value) >= 10 else 1
-        return f"{value:{sign},.{digits}f} USD bn"
-    return fd.format_value(name, value)
+        return t("format.usd_bn", lang, value=f"{value:{sign},.{digits}f}")
+    return fd.format_value(name, value, lang)
 
 
-def _events_table(events: Sequence[fd.PolicyEvent], years: Sequence[int]) -> None:
-    with st.expander("Policy events on the timeline", expanded=False):
+def _events_table(
+    events: Sequence[fd.PolicyEvent], years: Sequence[int], lang: str = "en"
+) -> None:
+    with st.expander(t("views.decade.events", lang), expanded=False):
         frame = pd.DataFrame(
             {
                 "year": [e.year for e in events],
@@ -348,40 +390,57 @@ def _events_table(events: Sequence[fd.PolicyEvent], years: Sequence[int]) -> Non
                 "on the chart": [years[0] <= e.year <= years[-1] for e in events],
             }
         )
-        st.dataframe(frame, hide_index=True, key="decade_events")
-        st.caption(
-            "A rule counts for the whole year it took effect (the model's years "
-            "are steady states). Sources: the presets' citations (Method tab)."
+        headers = {
+            "year": "views.decade.columns.year",
+            "event": "views.decade.columns.event",
+            "preset": "views.decade.columns.preset",
+            "preset name": "views.decade.columns.preset_name",
+            "on the chart": "views.decade.columns.on_chart",
+        }
+        st.dataframe(
+            frame,
+            hide_index=True,
+            key="decade_events",
+            column_config={
+                c: st.column_config.Column(t(k, lang)) for c, k in headers.items()
+            },
         )
+        st.caption(t("views.decade.events_caption", lang))
 
 
-def _method() -> None:
-    with st.expander("How the path is built, and its assumptions", expanded=False):
-        st.markdown(
-            "Each year solves the static model with that year's policy and "
-            "capacities. Capacities move with what the policy does that year, "
-            "compared with no policy at the same capacities: a supplier's "
-            "technology capacity grows `exp(rho (r - 1))` a year, `r` its revenue "
-            "ratio; China's grows `exp(kappa max(1 - w, 0) - delta (1 - w))` times its "
-            "R&D push, `w` its technology import volume ratio (under controls "
-            "`exp((kappa - delta) (1 - w))`). With no policy every "
-            "year is the 2022 baseline. Bands: Monte Carlo over the trade "
-            "elasticities (triangular on the calibrated range) and rho, delta, "
-            "kappa (uniform on their ranges); the elasticity set of the sidebar "
-            "does not apply to the draws."
-        )
+def _method(lang: str = "en") -> None:
+    with st.expander(t("views.decade.method", lang), expanded=False):
+        st.markdown(t("views.decade.method_text", lang))
+        parameters = dynamics.DYNAMIC_PARAMETERS
+        headers = {
+            "parameter": "views.decade.columns.parameter",
+            "default": "views.decade.columns.default",
+            "range": "views.decade.columns.range",
+            "unit": "views.decade.columns.unit",
+            "reasoning": "views.decade.columns.reasoning",
+        }
         st.dataframe(
             pd.DataFrame(
                 {
-                    "parameter": [p.label for p in dynamics.DYNAMIC_PARAMETERS],
-                    "default": [p.default for p in dynamics.DYNAMIC_PARAMETERS],
-                    "range": [
-                        f"{p.low:g} to {p.high:g}" for p in dynamics.DYNAMIC_PARAMETERS
+                    "parameter": [
+                        dynamic_parameter(p.name, "label", lang) or p.label
+                        for p in parameters
                     ],
-                    "unit": [p.unit for p in dynamics.DYNAMIC_PARAMETERS],
-                    "reasoning": [p.reasoning for p in dynamics.DYNAMIC_PARAMETERS],
+                    "default": [p.default for p in parameters],
+                    "range": [
+                        t("format.range", lang, low=f"{p.low:g}", high=f"{p.high:g}")
+                        for p in parameters
+                    ],
+                    "unit": [unit(p.unit, lang) for p in parameters],
+                    "reasoning": [
+                        dynamic_parameter(p.name, "reasoning", lang) or p.reasoning
+                        for p in parameters
+                    ],
                 }
             ),
             hide_index=True,
             key="decade_parameters",
+            column_config={
+                c: st.column_config.Column(t(k, lang)) for c, k in headers.items()
+            },
         )

@@ -5,46 +5,56 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import figures
-from dashboard.theme import PLOTLY_CONFIG, sector_label
+from dashboard.i18n import sector, t
+from dashboard.theme import PLOTLY_CONFIG
 from model.names import TECH_SECTORS
 from model.simulation import Simulation
 
-MEASURES = {"volume": "Volume (quantities)", "value": "Value (USD)"}
+MEASURES = {
+    "volume": "views.flows.measure_volume",
+    "value": "views.flows.measure_value",
+}
 
 
-def render(sim: Simulation, reference: Simulation) -> None:
+def render(sim: Simulation, reference: Simulation, lang: str = "en") -> None:
     left, right = st.columns(2)
     left.plotly_chart(
-        figures.china_imports_sankey(reference, case="Reference (2017 tariffs)"),
+        figures.china_imports_sankey(
+            reference, case=t("charts.common.reference_2017", lang), lang=lang
+        ),
         config=PLOTLY_CONFIG,
         key="sankey_reference",
     )
     right.plotly_chart(
-        figures.china_imports_sankey(sim, case="This scenario"),
+        figures.china_imports_sankey(
+            sim, case=t("charts.common.this_scenario", lang), lang=lang
+        ),
         config=PLOTLY_CONFIG,
         key="sankey_scenario",
     )
     left, right = st.columns(2)
-    sector = left.selectbox(
-        "Sector for the bilateral map",
+    code = left.selectbox(
+        t("views.flows.sector_select", lang),
         TECH_SECTORS,
-        format_func=sector_label,
+        format_func=lambda s: sector(s, lang),
         key="flows_sector",
     )
     measure = right.segmented_control(
-        "Change in",
+        t("views.flows.change_in", lang),
         list(MEASURES),
-        format_func=MEASURES.get,
+        format_func=lambda m: t(MEASURES[m], lang),
         key="flows_measure",
         default="volume",
     )
     st.plotly_chart(
-        figures.bilateral_change_heatmap(sim, sector, measure=measure or "volume"),
+        figures.bilateral_change_heatmap(
+            sim, code, measure=measure or "volume", lang=lang
+        ),
         config=PLOTLY_CONFIG,
         key="bilateral_change_heatmap",
     )
     st.plotly_chart(
-        figures.china_imports_bars(sim, reference),
+        figures.china_imports_bars(sim, reference, lang),
         config=PLOTLY_CONFIG,
         key="china_imports_bars",
     )

@@ -19,6 +19,21 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.i18n import (
+    choice,
+    equation_caption,
+    glossary,
+    group_title,
+    lever_help,
+    lever_label,
+    limitations,
+    metric_definition,
+    metric_label,
+    scenario_text,
+    sector,
+    t,
+    unit,
+)
 from model import names
 from model.data import Baseline
 from model.equilibrium import TOLERANCE
@@ -69,24 +84,61 @@ def load_content(name: str) -> dict[str, Any]:
     return json.loads((CONTENT_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def format_value(lever: Lever, value: object) -> str:
+COLUMN_KEYS: dict[str, str] = {
+    "group": "views.method.columns.group",
+    "lever": "views.method.columns.lever",
+    "name": "views.method.columns.name",
+    "current": "views.method.columns.current",
+    "preset": "views.method.columns.preset",
+    "differs from preset": "views.method.columns.differs",
+    "default": "views.method.columns.default",
+    "range or choices": "views.method.columns.range",
+    "unit": "views.method.columns.unit",
+    "meaning": "views.method.columns.meaning",
+    "metric": "views.method.columns.metric",
+    "definition": "views.method.columns.definition",
+    "label in the app": "views.method.columns.label_in_app",
+    "quality": "views.method.columns.quality",
+    "flows": "views.method.columns.flows",
+    "value (USD bn)": "views.method.columns.value_usd_bn",
+    "id": "views.method.columns.id",
+    "kind": "views.method.columns.kind",
+    "citation or assumption": "views.method.columns.citation",
+    "figures used, or why assumed": "views.method.columns.figures_used",
+    "used in": "views.method.columns.used_in",
+    "sector": "views.method.columns.sector",
+    "label": "views.method.columns.label",
+    "θ central": "views.method.columns.theta_central",
+    "θ low": "views.method.columns.theta_low",
+    "θ high": "views.method.columns.theta_high",
+}
+"""The texts of the tables' column headers, by key (the frames keep English names)."""
+
+
+def _column(name: str, lang: str) -> str:
+    return t(COLUMN_KEYS[name], lang) if name in COLUMN_KEYS else name
+
+
+def format_value(lever: Lever, value: object, lang: str = "en") -> str:
     """A lever value as the tables show it: on/off, a choice, or a number."""
     if lever.kind == "bool":
-        return "on" if value else "off"
+        return t("format.on" if value else "format.off", lang)
     if lever.kind == "choice":
-        return str(value)
+        return choice(lever.name, value, lang)
     return f"{float(value):g}"
 
 
-def _lever_range(lever: Lever) -> str:
+def _lever_range(lever: Lever, lang: str = "en") -> str:
     if lever.kind == "bool":
-        return "on / off"
+        return t("format.on_off", lang)
     if lever.kind == "choice":
-        return " / ".join(lever.choices)
+        return " / ".join(choice(lever.name, c, lang) for c in lever.choices)
     return f"{lever.minimum:g} – {lever.maximum:g}"
 
 
-def lever_table(levers: Mapping[str, object], preset: Scenario) -> pd.DataFrame:
+def lever_table(
+    levers: Mapping[str, object], preset: Scenario, lang: str = "en"
+) -> pd.DataFrame:
     """Every lever with its range, default, current and preset value (as text)."""
     rows = []
     for lever in LEVERS:
@@ -94,30 +146,33 @@ def lever_table(levers: Mapping[str, object], preset: Scenario) -> pd.DataFrame:
         in_preset = getattr(preset, lever.name)
         rows.append(
             {
-                "group": GROUPS[lever.group],
-                "lever": lever.label,
+                "group": group_title(lever.group, lang)
+                if lang != "en"
+                else GROUPS[lever.group],
+                "lever": lever_label(lever.name, lang),
                 "name": lever.name,
-                "current": format_value(lever, current),
-                "preset": format_value(lever, in_preset),
+                "current": format_value(lever, current, lang),
+                "preset": format_value(lever, in_preset, lang),
                 "differs from preset": current != in_preset,
-                "default": format_value(lever, lever.default),
-                "range or choices": _lever_range(lever),
-                "unit": lever.unit,
-                "meaning": lever.meaning,
+                "default": format_value(lever, lever.default, lang),
+                "range or choices": _lever_range(lever, lang),
+                "unit": unit(lever.unit, lang),
+                "meaning": lever_help(lever.name, lang) or lever.meaning,
             }
         )
     return pd.DataFrame(rows)
 
 
-def metric_table() -> pd.DataFrame:
+def metric_table(lang: str = "en") -> pd.DataFrame:
     """Name, label, unit and a one-line definition of every headline metric."""
     return pd.DataFrame(
         [
             {
                 "metric": m.name,
-                "unit": m.unit,
-                "definition": METRIC_DEFINITIONS[m.name],
-                "label in the app": m.label,
+                "unit": unit(m.unit, lang),
+                "definition": metric_definition(m.name, lang)
+                or METRIC_DEFINITIONS[m.name],
+                "label in the app": metric_label(m.name, lang),
             }
             for m in METRICS
         ]
@@ -208,9 +263,16 @@ def reproduce_command(levers: Mapping[str, object]) -> str:
     return f"python -m model run {spec} --out results.json\n"
 
 
-def _table(frame: pd.DataFrame, *wide: str, max_rows: int = 30) -> None:
-    """A read-only table, tall enough for ``max_rows`` rows (then it scrolls)."""
-    config = {c: st.column_config.TextColumn(width="large") for c in wide}
+def _table(
+    frame: pd.DataFrame, *wide: str, max_rows: int = 30, lang: str = "en"
+) -> None:
+    """A read-only table, tall enough for ``max_rows`` rows (then it scrolls);
+    column headers in ``lang``."""
+    config = {
+        c: st.column_config.TextColumn(_column(c, lang), width="large") for c in wide
+    }
+    for c in frame.columns:
+        config.setdefault(c, st.column_config.Column(_column(c, lang)))
     height = 35 * (min(len(frame), max_rows) + 1) + 3  # 35 px a row, plus header
     st.dataframe(
         frame, hide_index=True, width="stretch", height=height, column_config=config
@@ -223,132 +285,139 @@ def _bullets(lines: Iterable[str]) -> None:
         st.text(f"• {line}", width="stretch")
 
 
-def _equations(part: str) -> None:
-    for caption, latex in load_content("equations")[part]:
-        st.caption(caption)
+def _equations(part: str, lang: str = "en") -> None:
+    for index, (caption, latex) in enumerate(load_content("equations")[part]):
+        st.caption(equation_caption(part, index, lang, caption))
         st.latex(latex)
 
 
-def _model(baseline: Baseline) -> None:
-    st.subheader("The model")
+def _model(baseline: Baseline, lang: str = "en") -> None:
+    st.subheader(t("views.method.model", lang))
     st.markdown(
-        f"An Armington general equilibrium with {len(baseline.regions)} regions and "
-        f"{len(baseline.sectors)} sectors, calibrated to 2022 sales in USD bn and "
-        "solved in changes from 2022 with exact hat algebra (Dekle, Eaton and "
-        "Kortum 2008; Costinot and Rodriguez-Clare 2014). Each region holds a fixed "
-        "endowment of its own variety in each sector; buyers switch between "
-        "suppliers with the sector's trade elasticity θ_s. Baseline flows X_ijs "
-        "(exporter i, importer j, sector s, home sales on the diagonal) give "
-        "spending E_js, import shares π_ijs = X_ijs / E_js, Cobb-Douglas weights "
-        "α_js = E_js / E_j, output Y_is and deficits D_j = E_j − Y_j. A policy is "
-        "an iceberg trade-cost shock τ̂_ijs ≥ 1 (∞ = prohibited) and a capacity "
-        "shock q̂_is; the unknowns are the factory-gate price changes p̂_is."
+        t(
+            "views.method.model_text",
+            lang,
+            regions=len(baseline.regions),
+            sectors=len(baseline.sectors),
+        )
     )
-    _equations("equilibrium")
+    _equations("equilibrium", lang)
+    st.markdown(t("views.method.solver_text", lang, tolerance=f"{TOLERANCE:g}"))
+    st.info(t("views.method.iceberg_info", lang))
+    st.markdown(t("views.method.levers_to_shocks", lang))
+    _equations("levers_to_shocks", lang)
     st.markdown(
-        "The solver is Newton's method on log p̂ with the analytic Jacobian, batched "
-        "over scenarios. It has converged when the largest relative market-clearing "
-        f"residual is below {TOLERANCE:g}; a scenario that does not converge shows "
-        "n/a, never a number. A zero shock returns the 2022 data exactly."
-    )
-    st.info(
-        "**Iceberg costs carry no revenue.** A denied licence earns nobody a rent, "
-        "and tariffs are treated the same way: a conservative simplification for "
-        "tariffs, whose revenue would offset part of the importer's loss."
-    )
-    st.markdown("**From levers to shocks.** Controls act on technology sales to China.")
-    _equations("levers_to_shocks")
-    st.markdown(
-        f"The 2022 tariffs are {BASELINE_US_TARIFF_PCT}% on U.S. imports from China "
-        f"and {BASELINE_CHINA_TARIFF_PCT}% on China's imports from the USA. "
-        "Friend-shoring and Belt and Road cut trade costs; the CHIPS Act and "
-        "China's R&D push raise capacity q̂. Trade elasticities θ_s by sector "
-        f"(the short_run set uses {SHORT_RUN_THETA} everywhere):"
+        t(
+            "views.method.tariffs_text",
+            lang,
+            us_tariff=BASELINE_US_TARIFF_PCT,
+            china_tariff=BASELINE_CHINA_TARIFF_PCT,
+            short_run=SHORT_RUN_THETA,
+        )
     )
     theta = pd.DataFrame(
         {
             "sector": baseline.sectors,
-            "label": [names.SECTOR_LABELS.get(s, s) for s in baseline.sectors],
+            "label": [
+                sector(s, lang) if lang != "en" else names.SECTOR_LABELS.get(s, s)
+                for s in baseline.sectors
+            ],
             "θ central": baseline.theta,
             "θ low": baseline.theta_low,
             "θ high": baseline.theta_high,
         }
     )
-    _table(theta)
+    _table(theta, lang=lang)
 
 
-def _data(baseline: Baseline) -> None:
-    st.subheader("Data and sources")
+def _data(baseline: Baseline, lang: str = "en") -> None:
+    st.subheader(t("views.method.data", lang))
     quality = quality_table(baseline)
-    st.markdown(
-        f"The baseline has {int(quality['flows'].sum())} flows (exporter × importer "
-        "× sector), each tagged by how it was obtained. **No flow is a single "
-        "published figure**: published numbers enter as totals, shares and "
-        "anchors; assumed flows are judgments made in the calibration."
-    )
-    _table(quality, "definition")
+    st.markdown(t("views.method.data_text", lang, flows=int(quality["flows"].sum())))
+    _table(quality, "definition", lang=lang)
     sources = source_table(baseline.provenance)
     assumptions = int((sources["kind"] == "assumption").sum()) if len(sources) else 0
     st.markdown(
-        f"**Sources and assumptions** ({len(sources) - assumptions} sources, "
-        f"{assumptions} assumptions). Rows of kind *assumption* are judgments "
-        "of the calibration, with the reason given; they are not published figures."
+        t(
+            "views.method.sources_text",
+            lang,
+            sources=len(sources) - assumptions,
+            assumptions=assumptions,
+        )
     )
     _table(
-        sources, "citation or assumption", "figures used, or why assumed", max_rows=12
+        sources,
+        "citation or assumption",
+        "figures used, or why assumed",
+        max_rows=12,
+        lang=lang,
     )
-    st.markdown("**Caveats: the weakest parts of the data**")
+    st.markdown(t("views.method.caveats", lang))
     _bullets(caveats(baseline.provenance))
 
 
-def _preset(preset: Scenario) -> None:
-    st.subheader("The preset: its sources and reasons")
-    st.text(f"{preset.name} ({preset.id})", width="stretch")
-    if preset.description:
-        st.text(preset.description, width="stretch")
-    st.markdown("**Citations**")
-    _bullets(preset.citations or ["(this preset cites no sources)"])
+def _preset(preset: Scenario, lang: str = "en") -> None:
+    st.subheader(t("views.method.preset", lang))
+    name = scenario_text(preset, "name", lang)
+    st.text(
+        t("views.method.preset_title", lang, name=name, id=preset.id), width="stretch"
+    )
+    description = scenario_text(preset, "description", lang)
+    if description:
+        st.text(description, width="stretch")
+    st.markdown(t("views.method.citations", lang))
+    _bullets(preset.citations or [t("views.method.no_citations", lang)])
     if preset.rationale:
-        st.markdown("**Why each value**")
-        labels = {lever.name: lever.label for lever in LEVERS}
-        _bullets(f"{labels[k]} ({k}) – {v}" for k, v in preset.rationale.items())
+        st.markdown(t("views.method.why_each_value", lang))
+        _bullets(
+            t(
+                "views.method.rationale_line",
+                lang,
+                label=lever_label(k, lang),
+                name=k,
+                text=v,
+            )
+            for k, v in preset.rationale.items()
+        )
 
 
-def render(levers: Mapping[str, object], preset: Scenario, baseline: Baseline) -> None:
+def render(
+    levers: Mapping[str, object],
+    preset: Scenario,
+    baseline: Baseline,
+    lang: str = "en",
+) -> None:
     """Draw the "Method and sources" tab for the current levers and preset."""
-    _model(baseline)
+    _model(baseline, lang)
 
-    st.subheader("The levers")
-    table = lever_table(levers, preset)
+    st.subheader(t("views.method.levers", lang))
+    table = lever_table(levers, preset, lang)
     differ = int(table["differs from preset"].sum())
-    st.caption(
-        "'current' is the sidebar's value, 'preset' the chosen preset's; "
-        f"levers that differ from the preset now: {differ}. "
-        "The defaults reproduce 2022."
-    )
-    _table(table, "meaning")
+    st.caption(t("views.method.levers_caption", lang, differ=differ))
+    _table(table, "meaning", lang=lang)
 
-    st.subheader("The metrics")
-    st.caption(
-        "w_i is the coalition weight (1 for the USA, the participation share for an "
-        "ally, 0 for China and ROW); changes are against 2022."
-    )
-    _table(metric_table(), "definition")
+    st.subheader(t("views.method.metrics", lang))
+    st.caption(t("views.method.metrics_caption", lang))
+    _table(metric_table(lang), "definition", lang=lang)
 
-    _data(baseline)
-    _preset(preset)
+    _data(baseline, lang)
+    _preset(preset, lang)
 
-    st.subheader("Limitations, plainly")
-    for item in load_content("limitations")["items"]:
+    st.subheader(t("views.method.limitations", lang))
+    for item in limitations(lang):
         st.markdown(f"- **{item['title']}.** {item['text']}")
 
-    st.subheader("Glossary")
-    for item in load_content("glossary")["terms"]:
-        model_use = f" *In the model:* {item['model']}" if item.get("model") else ""
+    st.subheader(t("views.method.glossary", lang))
+    for item in glossary(lang):
+        model_use = (
+            t("views.method.in_the_model", lang, text=item["model"])
+            if item.get("model")
+            else ""
+        )
         st.markdown(f"**{item['term']}**: {item['meaning']}{model_use}")
 
-    st.subheader("Reproduce in Python")
-    st.caption("From the project root, with the project's environment.")
+    st.subheader(t("views.method.reproduce", lang))
+    st.caption(t("views.method.reproduce_caption", lang))
     st.code(reproduce_snippet(levers), language="python", wrap_lines=True)
-    st.caption("The same from the command line:")
+    st.caption(t("views.method.command_caption", lang))
     st.code(reproduce_command(levers), language="bash", wrap_lines=True)

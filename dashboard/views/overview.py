@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import figures, format
+from dashboard.i18n import metric_label, preset_text, t, unit
 from dashboard.theme import PLOTLY_CONFIG
 from model.metrics import METRICS_BY_NAME
 from model.simulation import Simulation
@@ -53,23 +54,45 @@ def current_point(sim: Simulation) -> pd.Series:
     )
 
 
-def render(sim: Simulation, reference: Simulation, points: pd.DataFrame) -> None:
+def named_points(points: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The preset points with the built-in presets' names in ``lang``."""
+    if lang == "en" or "id" not in points:
+        return points
+    named = points.copy()
+    named["name"] = [
+        preset_text(i, "name", lang, n)
+        for i, n in zip(named["id"], named["name"], strict=True)
+    ]
+    return named
+
+
+def render(
+    sim: Simulation, reference: Simulation, points: pd.DataFrame, lang: str = "en"
+) -> None:
     """KPI cards with deltas against the no-controls reference, then the map."""
     columns = st.columns(3)
     for k, name in enumerate(HEADLINE):
         value = sim.metrics.scalar(name)
         columns[k % 3].metric(
-            LABELS[name],
-            format.metric_value(name, value),
-            delta=format.metric_delta(name, value, reference.metrics.scalar(name)),
+            t(f"kpi.{name}.label", lang),
+            format.metric_value(name, value, lang),
+            delta=format.metric_delta(
+                name, value, reference.metrics.scalar(name), lang
+            ),
             delta_color="off",
-            help=f"{HELP[name]} {METRICS_BY_NAME[name].label}, change from the 2022 "
-            f"baseline [{METRICS_BY_NAME[name].unit}]; `{name}`.",
+            help=t(
+                "kpi.help_template",
+                lang,
+                help=t(f"kpi.{name}.help", lang),
+                label=metric_label(name, lang),
+                unit=unit(METRICS_BY_NAME[name].unit, lang),
+                name=name,
+            ),
             border=True,
         )
-    st.caption(f"Solved in {1000 * sim.seconds:.1f} ms (cached for every session).")
+    st.caption(t("kpi.solved_in", lang, ms=f"{1000 * sim.seconds:.1f}"))
     st.plotly_chart(
-        figures.security_cost_map(points, current_point(sim)),
+        figures.security_cost_map(named_points(points, lang), current_point(sim), lang),
         config=PLOTLY_CONFIG,
         key="security_cost_map",
     )

@@ -17,7 +17,9 @@ import streamlit as st
 from dashboard import cache
 from dashboard import figures_tradeoffs as figs
 from dashboard.format import plain
-from dashboard.theme import PLOTLY_CONFIG, region_label
+from dashboard.i18n import region, scenario_text, t
+from dashboard.theme import PLOTLY_CONFIG
+from dashboard.views.overview import named_points
 from model import policy, sweeps
 from model.names import ALLIES
 from scenarios.schema import Scenario
@@ -60,9 +62,7 @@ def grid_base(levers: Mapping[str, policy.LeverValue]) -> dict[str, policy.Lever
     return full | {name: policy.DEFAULTS[name] for name in sweeps.GRID_LEVERS}
 
 
-@st.cache_resource(
-    max_entries=32, show_spinner="Solving the yard x fence grid in one batch..."
-)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _grid(key: cache.LeverKey, n: int) -> sweeps.Grid:
     return sweeps.solve_grid(dict(key), n, baseline=cache.baseline())
 
@@ -72,17 +72,17 @@ def _frontier(key: cache.LeverKey, n: int) -> pd.DataFrame:
     return sweeps.efficient_frontier(_grid(key, n).frame)
 
 
-@st.cache_resource(
-    max_entries=256, show_spinner="Solving the allied-participation sweep..."
-)
+@st.cache_resource(max_entries=256, show_spinner=False)
 def _participation(key: cache.LeverKey, ally: str) -> pd.DataFrame:
     return sweeps.participation_sweep(
         dict(key), ally, PARTICIPATION_POINTS, baseline=cache.baseline()
     )
 
 
-def _ally_label(code: str) -> str:
-    return "All allies together" if code == sweeps.ALL_ALLIES else region_label(code)
+def _ally_label(code: str, lang: str = "en") -> str:
+    if code == sweeps.ALL_ALLIES:
+        return t("views.tradeoffs.all_allies", lang)
+    return region(code, lang)
 
 
 def current_participation(levers: Mapping[str, policy.LeverValue], ally: str) -> float:
@@ -96,6 +96,7 @@ def render(
     levers: Mapping[str, policy.LeverValue],
     presets: Mapping[str, Scenario],
     points: pd.DataFrame,
+    lang: str = "en",
 ) -> None:
     """Draw the tab.
 
@@ -109,12 +110,7 @@ def render(
         The built-in presets on the security-cost plane
         (``dashboard.cache.preset_points()``).
     """
-    st.markdown(
-        "A wider yard and a higher fence deny China more technology but cost the "
-        "coalition more. Each map shows one number for every yard size and fence "
-        "height, with everything else as in the base scenario; the star is the "
-        "scenario on screen."
-    )
+    st.markdown(t("views.tradeoffs.intro", lang))
     options = [CURRENT, *presets]
     _restore(BASE_KEY, CURRENT)
     _restore(SIZE_KEY, DEFAULT_GRID)
@@ -123,84 +119,83 @@ def render(
         st.session_state[BASE_KEY] = CURRENT
     left, right = st.columns([2, 1])
     base_id = left.selectbox(
-        "Grid around",
+        t("views.tradeoffs.grid_around", lang),
         options,
         key=BASE_KEY,
-        format_func=lambda k: "This scenario" if k == CURRENT else presets[k].name,
-        help="The grid keeps every other lever (allies, evasion, tariffs, ...) of "
-        "this scenario or of a preset, and varies only the yard and the fence.",
+        format_func=lambda k: (
+            t("charts.common.this_scenario", lang)
+            if k == CURRENT
+            else scenario_text(presets[k], "name", lang)
+        ),
+        help=t("views.tradeoffs.grid_around_help", lang),
     )
     n = right.select_slider(
-        "Grid size (yard sizes x fence heights)",
+        t("views.tradeoffs.grid_size", lang),
         GRID_SIZES,
         key=SIZE_KEY,
-        format_func=lambda k: f"{k} x {k}",
+        format_func=lambda k: t("views.tradeoffs.grid_size_option", lang, n=k),
     )
     _keep(BASE_KEY)
     _keep(SIZE_KEY)
     base = levers if base_id == CURRENT else presets[base_id].levers()
     key = cache.lever_key(grid_base(base))
-    grid = _grid(key, n)
-    frontier = _frontier(key, n)
+    with st.spinner(t("views.tradeoffs.solving_grid", lang)):
+        grid = _grid(key, n)
+        frontier = _frontier(key, n)
     st.caption(
-        f"{n} x {n} = {n * n} scenarios solved in one batch in {grid.seconds:.2f} s, "
-        "cached for every session. Yard size fills the technology sectors in order "
-        "(AI accelerators, chip tools, other chips, telecom, aerospace, ICT "
-        "hardware); the star sits at this scenario's mean scope. The last fence "
-        "column is a presumption of denial."
+        t(
+            "views.tradeoffs.grid_caption",
+            lang,
+            n=n,
+            cells=n * n,
+            seconds=f"{grid.seconds:.2f}",
+        )
     )
     if grid.not_converged:
         st.warning(
-            f"{grid.not_converged} of {n * n} cells found no equilibrium: they are "
-            "left blank, not filled in."
+            t(
+                "views.tradeoffs.not_converged",
+                lang,
+                failed=grid.not_converged,
+                cells=n * n,
+            )
         )
     if base_id != CURRENT:
-        st.info(
-            f"The maps vary yard and fence around **{plain(presets[base_id].name)}**; "
-            "the star marks this scenario's yard and fence, and its value in the "
-            "titles is this scenario's own."
-        )
+        name = scenario_text(presets[base_id], "name", lang)
+        st.info(t("views.tradeoffs.base_info", lang, name=plain(name)))
     current = figs.current_point(levers, cache.solve(levers))
     for column, kind in zip(st.columns(len(figs.HEATMAPS)), figs.HEATMAPS, strict=True):
         column.plotly_chart(
-            figs.grid_heatmap(grid, kind, current),
+            figs.grid_heatmap(grid, kind, current, lang),
             config=PLOTLY_CONFIG,
             key=f"tradeoffs_{kind}",
         )
     st.plotly_chart(
-        figs.frontier_plane(grid, frontier, points, current),
+        figs.frontier_plane(grid, frontier, named_points(points, lang), current, lang),
         config=PLOTLY_CONFIG,
         key="tradeoffs_frontier",
     )
-    st.caption(
-        "The frontier (steps): for each coalition cost, the highest rise in "
-        "China's technology prices any yard and fence on the grid reaches at that "
-        "cost or less. Presets differ from the grid's base in other levers (allies, "
-        "evasion, tariffs), so they can lie beyond the frontier or below it."
-    )
+    st.caption(t("views.tradeoffs.frontier_caption", lang))
 
-    st.subheader("Allies who stay out undo part of the fence")
+    st.subheader(t("views.tradeoffs.allies_header", lang))
     ally = st.columns([2, 1])[0].selectbox(
-        "Who joins",
+        t("views.tradeoffs.who_joins", lang),
         [sweeps.ALL_ALLIES, *ALLIES],
         key=ALLY_KEY,
-        format_func=_ally_label,
-        help="Participation moves from 0 to 100% for this ally (the others keep "
-        "their values) or for all allies together; yard, fence and every other "
-        "lever stay as in this scenario.",
+        format_func=lambda code: _ally_label(code, lang),
+        help=t("views.tradeoffs.who_joins_help", lang),
     )
     _keep(ALLY_KEY)
-    sweep = _participation(cache.lever_key(levers), ally)
+    with st.spinner(t("views.tradeoffs.solving_sweep", lang)):
+        sweep = _participation(cache.lever_key(levers), ally)
     st.plotly_chart(
         figs.participation_curve(
             sweep,
-            who=_ally_label(ally),
+            who=_ally_label(ally, lang),
             current_share=current_participation(levers, ally),
+            lang=lang,
         ),
         config=PLOTLY_CONFIG,
         key="tradeoffs_participation",
     )
-    st.caption(
-        "Backfill: of the technology deliveries to China the fence stops, the part "
-        "other foreign suppliers deliver instead (volumes at 2022 prices)."
-    )
+    st.caption(t("views.tradeoffs.backfill_caption", lang))

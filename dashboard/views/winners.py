@@ -5,25 +5,28 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import figures
+from dashboard.i18n import t
 from dashboard.theme import PLOTLY_CONFIG
 from model.simulation import Simulation
 
-UNITS = {"pct": "% of spending", "usd": "USD bn a year"}
+UNITS = {"pct": "views.winners.unit_pct", "usd": "views.winners.unit_usd"}
 
 
-def render(sim: Simulation) -> None:
+def render(sim: Simulation, lang: str = "en") -> None:
     unit = st.segmented_control(
-        "Welfare in",
+        t("views.winners.welfare_in", lang),
         list(UNITS),
-        format_func=UNITS.get,
+        format_func=lambda u: t(UNITS[u], lang),
         key="welfare_unit",
         default="pct",
     )
     st.plotly_chart(
-        figures.welfare_bars(sim, unit=unit or "pct"),
+        figures.welfare_bars(sim, unit=unit or "pct", lang=lang),
         config=PLOTLY_CONFIG,
         key="welfare_bars",
     )
     st.plotly_chart(
-        figures.tech_revenue_heatmap(sim), config=PLOTLY_CONFIG, key="tech_revenue"
+        figures.tech_revenue_heatmap(sim, lang),
+        config=PLOTLY_CONFIG,
+        key="tech_revenue",
     )

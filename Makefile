@@ -35,8 +35,8 @@ run: venv
 test:                               ## same command path as CI; ARGS go to pytest
 	bash .ci/run $(ARGS)
 
-bench: dev
-	$(BIN)/python -m benchmarks
+bench: dev                          ## solver + dashboard (rerun, browser latency, load)
+	$(BIN)/python -m benchmarks --app
 
 lint: dev
 	$(BIN)/ruff check .

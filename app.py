@@ -19,7 +19,7 @@ st.set_page_config(
         "ui.page_title",
         st.session_state.get("lang") or i18n.normalise(st.query_params.get("lang")),
     ),
-    page_icon=":material/fence:",
+    page_icon="🚧",  # an emoji: a :material: icon is fetched from the web
     layout="wide",
 )
 

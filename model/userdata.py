@@ -452,6 +452,8 @@ def read_scenario(spec: str) -> tuple[str, dict[str, object]]:
         ) from err
     except ValueError as err:  # from _unique_keys
         raise ValueError(f"{name}: {err}") from err
+    except RecursionError:
+        raise ValueError(f"{name}: not valid JSON (nested too deeply)") from None
     if not isinstance(value, dict):
         raise ValueError(
             f"{name}: must hold one JSON object of lever values, got "

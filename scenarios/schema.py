@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -42,6 +43,34 @@ METADATA_FIELDS = (
     "citations",
     "rationale",
 )
+
+
+MAX_PROBLEMS = 20
+"""At most this many problems are reported (then a count of the rest)."""
+MAX_PROBLEM_CHARS = 200
+"""A problem line longer than this is cut (a pasted value can be 64 KB long)."""
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Invisible characters that reorder the text around them (spoofing)."""
+
+
+def control_character(text: str, allowed: str = "") -> str | None:
+    """The first control or bidi-override character of ``text`` not in ``allowed``."""
+    for char in text:
+        if char in allowed:
+            continue
+        if unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS:
+            return char
+    return None
+
+
+def _printable(text: str, allowed: str = "") -> str:
+    """``text`` if it has no control characters (but ``allowed``), else ValueError."""
+    char = control_character(text, allowed)
+    if char is not None:
+        raise ValueError(
+            f"contains the control character U+{ord(char):04X}; use printable text"
+        )
+    return text
 
 
 class ScenarioError(ValueError):
@@ -104,7 +133,26 @@ class _ScenarioBase(BaseModel):
         unknown = sorted(set(rationale) - set(LEVERS_BY_NAME))
         if unknown:
             raise ValueError(f"names unknown lever(s) {', '.join(unknown)}")
+        for text in rationale.values():
+            _printable(text, "\n\t")
         return rationale
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_printable(cls, name: str) -> str:
+        return _printable(name)
+
+    @field_validator("description")
+    @classmethod
+    def _description_is_printable(cls, description: str) -> str:
+        return _printable(description, "\n\t")
+
+    @field_validator("citations")
+    @classmethod
+    def _citations_are_printable(cls, citations: tuple[str, ...]) -> tuple[str, ...]:
+        for citation in citations:
+            _printable(citation, "\n\t")
+        return citations
 
     def __hash__(self) -> int:  # dict fields: hash the canonical JSON instead
         return hash(self.model_dump_json())
@@ -147,7 +195,23 @@ AS_OF_MESSAGE = "must be a date YYYY-MM-DD or a year"
 
 
 def problems(error: ValidationError) -> list[str]:
-    """One ``field: problem`` line per pydantic error, naming value and range."""
+    """One ``field: problem`` line per pydantic error, naming value and range.
+
+    Lines are cut at :data:`MAX_PROBLEM_CHARS` and at most :data:`MAX_PROBLEMS`
+    are listed, so that a hostile file cannot flood a message.
+    """
+    cut = MAX_PROBLEM_CHARS - 3
+    lines = [
+        line if len(line) <= MAX_PROBLEM_CHARS else line[:cut] + "..."
+        for line in _problem_lines(error)
+    ]
+    if len(lines) > MAX_PROBLEMS:
+        rest = len(lines) - MAX_PROBLEMS
+        lines = [*lines[:MAX_PROBLEMS], f"... and {rest} more problem(s)"]
+    return lines
+
+
+def _problem_lines(error: ValidationError) -> list[str]:
     lines = []
     for item in error.errors():
         loc = item["loc"]
@@ -212,6 +276,10 @@ def scenario_from_json(text: str | bytes) -> Scenario:
         ) from None
     except RecursionError:
         raise ScenarioError(["not valid JSON: nested too deeply"]) from None
+    except ScenarioError:
+        raise  # a key given twice
+    except ValueError as error:  # e.g. an integer of more than 4300 digits
+        raise ScenarioError([f"not valid JSON: {error}"]) from None
     if not isinstance(data, dict):
         raise ScenarioError(
             [f"scenario: expected one JSON object, got {type(data).__name__}"]

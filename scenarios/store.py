@@ -76,6 +76,9 @@ class BrokenPreset:
     file: str
     problem: str
 
+    def __str__(self) -> str:
+        return f"{self.file}: {self.problem}"
+
 
 def default_user_dir() -> Path:
     """The user preset folder: ``$DECOUPLING_PRESETS_DIR`` or the XDG data folder."""

@@ -43,19 +43,15 @@ import logging
 import os
 import platform
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from benchmarks.server import start_streamlit
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -123,86 +119,14 @@ def bench_rerun(reruns: int, warmup: int = 6) -> dict[str, Any]:
 # --- streamlit run ----------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)  # own process group: catches children
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
-def _healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            tail = log.read_text(errors="replace").splitlines()[-20:]
-            raise RuntimeError("streamlit exited early:\n" + "\n".join(tail))
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200 and r.read().strip() == b"ok":
-                    return True
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            pass
-        time.sleep(0.2)
-    return False
-
-
 @contextmanager
 def streamlit_server(workdir: Path, timeout: float = 90) -> Iterator[str]:
     """``streamlit run app.py`` on a free loopback port; yields its URL."""
-    env = {**os.environ, PRESETS_ENV: str(workdir / "presets")}
-    env["PYTHONUNBUFFERED"] = "1"
-    for attempt in range(3):  # the port can be taken between bind and listen
-        port = free_port()
-        log = workdir / f"streamlit-{attempt}.log"
-        cmd = [
-            sys.executable, "-m", "streamlit", "run", str(APP),
-            "--server.address", "127.0.0.1",
-            "--server.port", str(port),
-            "--server.headless", "true",
-            "--server.fileWatcherType", "none",
-            "--server.runOnSave", "false",
-            "--browser.gatherUsageStats", "false",
-            "--client.toolbarMode", "minimal",
-        ]  # fmt: skip
-        with open(log, "wb") as out:  # a file, not a PIPE that nobody reads
-            proc = subprocess.Popen(
-                cmd,
-                cwd=ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            healthy = _healthy(url, proc, log, timeout)
-        except RuntimeError:
-            _stop(proc)
-            if attempt == 2:
-                raise
-            continue
-        if not healthy:
-            _stop(proc)
-            continue
-        try:
-            yield url
-        finally:
-            _stop(proc)
-        return
-    raise RuntimeError("could not start streamlit")
+    server = start_streamlit(APP, workdir, timeout=timeout)
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 # --- (b), (c) in the browser --------------------------------------------------------

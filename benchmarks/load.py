@@ -55,20 +55,17 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from benchmarks.server import StreamlitServer, start_streamlit
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -190,12 +187,6 @@ def niced(executable: str, nice: int, workdir: Path) -> str:
     return str(wrapper)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 RUNS_LOG = "script-runs.log"
 TIMED_APP = """\
 # Written by benchmarks/load.py: runs app.py unchanged and logs how long each
@@ -242,99 +233,16 @@ def script_runs(log: Path, since: float) -> dict[str, object]:
     }
 
 
-@dataclass
-class Server:
-    """A ``streamlit run app.py`` on loopback, in its own process group."""
-
-    url: str
-    proc: subprocess.Popen[bytes]
-    log_path: Path
-    presets_dir: Path
-
-    @classmethod
-    def start(cls, workdir: Path, app: Path = APP, timeout: float = 90.0) -> Server:
-        """Start ``app`` through a wrapper that logs each script run's time."""
-        script = workdir / "timed_app.py"
-        script.write_text(
-            TIMED_APP.format(app=str(app), root=str(ROOT), log=str(workdir / RUNS_LOG)),
-            encoding="utf-8",
-        )
-        last: Exception | None = None
-        for attempt in range(3):  # the port can be taken between bind and listen
-            port = free_port()
-            presets_dir = workdir / f"presets-{attempt}"
-            presets_dir.mkdir()
-            log_path = workdir / f"streamlit-{attempt}.log"
-            cmd = [
-                sys.executable, "-m", "streamlit", "run", str(script),
-                "--server.address", "127.0.0.1",
-                "--server.port", str(port),
-                "--server.headless", "true",
-                "--server.fileWatcherType", "none",
-                "--server.runOnSave", "false",
-                "--browser.gatherUsageStats", "false",
-            ]  # fmt: skip
-            env = {
-                **os.environ,
-                "DECOUPLING_PRESETS_DIR": str(presets_dir),
-                "PYTHONUNBUFFERED": "1",
-            }
-            with open(log_path, "wb") as log:
-                proc = subprocess.Popen(
-                    cmd,
-                    cwd=ROOT,
-                    env=env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-            server = cls(f"http://127.0.0.1:{port}", proc, log_path, presets_dir)
-            try:
-                server.wait_healthy(timeout)
-            except (RuntimeError, TimeoutError) as error:
-                server.stop()
-                last = error
-                continue
-            return server
-        raise RuntimeError(f"could not start streamlit: {last}")
-
-    def wait_healthy(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"streamlit exited (rc={self.proc.returncode}):\n{self.log_tail()}"
-                )
-            try:
-                with urllib.request.urlopen(
-                    f"{self.url}/_stcore/health", timeout=2
-                ) as r:
-                    if r.status == 200 and r.read().strip() == b"ok":
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.2)
-        raise TimeoutError(f"streamlit not healthy after {timeout} s")
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return "<no log>"
-        return "\n".join(text.splitlines()[-lines:])
-
-    def stop(self) -> None:
-        if self.proc.poll() is not None:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+def start_server(
+    workdir: Path, app: Path = APP, timeout: float = 90.0
+) -> StreamlitServer:
+    """Start ``app`` through a wrapper that logs each script run's time."""
+    script = workdir / "timed_app.py"
+    script.write_text(
+        TIMED_APP.format(app=str(app), root=str(ROOT), log=str(workdir / RUNS_LOG)),
+        encoding="utf-8",
+    )
+    return start_streamlit(script, workdir, timeout=timeout)
 
 
 # --- /proc: memory and CPU of a process tree ------------------------------------------
@@ -843,13 +751,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    server: Server | None = None
+    server: StreamlitServer | None = None
     workdir = Path(tempfile.mkdtemp(prefix="decoupling-load-"))
     try:
         if args.url:
             url, pid = args.url.rstrip("/"), None
         else:
-            server = Server.start(workdir, args.app.resolve())
+            server = start_server(workdir, args.app.resolve())
             url, pid = server.url, server.proc.pid
         report = asyncio.run(run(args, f"{url}/", pid, workdir))
         if server is not None:

@@ -14,21 +14,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from helpers import APP, ROOT, require_chromium
+from benchmarks.server import StreamlitServer, start_streamlit
+from helpers import APP, require_chromium
 
 PRESETS_ENV = "DECOUPLING_PRESETS_DIR"
 
@@ -85,92 +77,6 @@ def browser_context_args(browser_context_args: dict) -> dict:
 # --- streamlit run ------------------------------------------------------------------
 
 
-@dataclass
-class StreamlitServer:
-    url: str
-    presets_dir: Path
-    log_path: Path
-    proc: subprocess.Popen
-
-    def log_tail(self, n: int = 40) -> str:
-        try:
-            lines = self.log_path.read_text(errors="replace").splitlines()
-        except OSError:
-            return "<no log>"
-        return "\n".join(lines[-n:])
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(server: StreamlitServer, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    last_err: object = None
-    while time.monotonic() < deadline:
-        if server.proc.poll() is not None:
-            raise RuntimeError(
-                f"streamlit exited early (rc={server.proc.returncode}):\n"
-                f"{server.log_tail()}"
-            )
-        try:
-            with urllib.request.urlopen(server.url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200 and r.read().strip() == b"ok":
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as e:
-            last_err = e
-        time.sleep(0.2)
-    raise TimeoutError(
-        f"streamlit not healthy after {timeout}s ({last_err!r}):\n{server.log_tail()}"
-    )
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)  # own process group: catches children
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
-def _start_server(
-    tmp_path_factory: pytest.TempPathFactory, attempt: int
-) -> StreamlitServer:
-    presets_dir = tmp_path_factory.mktemp("server-presets")
-    log_path = tmp_path_factory.mktemp("logs") / f"streamlit-{attempt}.log"
-    port = _free_port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--server.headless", "true",
-        "--server.fileWatcherType", "none",
-        "--server.runOnSave", "false",
-        "--browser.gatherUsageStats", "false",
-        "--client.toolbarMode", "minimal",
-    ]  # fmt: skip
-    env = {**os.environ, PRESETS_ENV: str(presets_dir), "PYTHONUNBUFFERED": "1"}
-    # stdout to a file, not a PIPE: a never-read pipe fills up and blocks the server
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    return StreamlitServer(f"http://127.0.0.1:{port}", presets_dir, log_path, proc)
-
-
 @pytest.fixture(scope="session")
 def streamlit_server(
     tmp_path_factory: pytest.TempPathFactory,
@@ -180,18 +86,8 @@ def streamlit_server(
     if not APP.exists():
         pytest.fail(f"{APP} does not exist", pytrace=False)
     timeout = float(os.environ.get("STREAMLIT_START_TIMEOUT", 90))
-    last: Exception | None = None
-    for attempt in range(3):  # retry: the port can be taken between bind and listen
-        server = _start_server(tmp_path_factory, attempt)
-        try:
-            _wait_healthy(server, timeout=timeout)
-        except (RuntimeError, TimeoutError) as e:
-            _stop(server.proc)
-            last = e
-            continue
-        try:
-            yield server
-        finally:
-            _stop(server.proc)
-        return
-    raise RuntimeError(f"could not start streamlit: {last}")
+    server = start_streamlit(APP, tmp_path_factory.mktemp("server"), timeout=timeout)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -83,7 +83,7 @@ if st.query_params.get(seminar.VIEW_PARAM) == seminar.VIEW_VALUE:
     right.button(
         i18n.t("ui.seminar_exit", lang), on_click=_leave_seminar, key="leave_seminar"
     )
-    seminar.render(presets, cache.solve, lang, cache.preset_points())
+    seminar.render(presets, cache.solve, lang, cache.preset_points(lang))
     st.stop()
 right.button(
     i18n.t("ui.seminar_toggle", lang),
@@ -146,13 +146,13 @@ else:
 compare_figures = []  # the Compare tab may add its charts to the HTML report
 with tabs[open_tab]:
     if open_tab == "overview":
-        overview.render(sim, reference, cache.preset_points(), lang)
+        overview.render(sim, reference, cache.preset_points(lang), lang)
     elif open_tab == "flows":
         flows.render(sim, reference, lang)
     elif open_tab == "winners":
         winners.render(sim, lang)
     elif open_tab == "tradeoffs":
-        tradeoffs.render(controls.levers, presets, cache.preset_points(), lang)
+        tradeoffs.render(controls.levers, presets, cache.preset_points(lang), lang)
     elif open_tab == "compare":
         compare_figures = compare.render(controls.levers, presets, cache.solve, lang)
     elif open_tab == "decade":
@@ -178,7 +178,7 @@ with st.sidebar.expander(i18n.t("ui.download", lang), expanded=False):
     if st.button(i18n.t("ui.build_report", lang), key="build_report"):
         report_figures = [
             figures.security_cost_map(
-                overview.named_points(cache.preset_points(), lang),
+                cache.preset_points(lang),
                 overview.current_point(sim),
                 lang,
             ),

@@ -38,8 +38,9 @@ import time
 import numpy as np
 
 from benchmarks.reference import solve_levels_with_scipy
-from model import equilibrium, policy, sweeps
+from model import equilibrium, sweeps
 from model.data import Baseline, load_baseline
+from model.levers import LEVERS
 from model.simulation import simulate, simulate_batch
 
 OCT_2022_STYLE = {
@@ -65,7 +66,7 @@ def random_levers(rng: np.random.Generator, count: int) -> list[dict[str, object
     scenarios = []
     for _ in range(count):
         levers: dict[str, object] = {}
-        for lever in policy.LEVERS:
+        for lever in LEVERS:
             if lever.kind == "number":
                 levers[lever.name] = float(rng.uniform(lever.minimum, lever.maximum))
             elif lever.kind == "bool":

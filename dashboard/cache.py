@@ -1,34 +1,24 @@
 """Cached access to the model and the built-in presets, shared by all sessions.
 
-Solves are cached with ``st.cache_resource`` keyed by the lever values: every
-session that asks for the same scenario gets the same immutable result without
-solving or copying it again.
+Solves are cached with ``st.cache_resource`` keyed by the :class:`model.levers.Levers`
+state (hashed by value): every session that asks for the same scenario gets the
+same immutable result without solving or copying it again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 import streamlit as st
 
-from model import policy
+from dashboard.i18n import preset_text
 from model.data import Baseline, load_baseline
+from model.levers import Levers
 from model.simulation import Simulation, simulate, simulate_batch
 from scenarios.schema import Scenario
 from scenarios.store import PresetStore
 
 REFERENCE_PRESET = "no_controls"
 """The preset KPI deltas and the 'reference' columns compare against."""
-
-LeverKey = tuple[tuple[str, policy.LeverValue], ...]
-
-
-def lever_key(levers: Mapping[str, policy.LeverValue]) -> LeverKey:
-    """A hashable key of complete lever values, in lever-table order."""
-    full = policy.validate_levers(levers)
-    return tuple(full.items())
-
 
 @st.cache_resource
 def baseline() -> Baseline:
@@ -37,13 +27,9 @@ def baseline() -> Baseline:
 
 
 @st.cache_resource(max_entries=2048)
-def _solve(key: LeverKey) -> Simulation:
-    return simulate(dict(key), baseline())
-
-
-def solve(levers: Mapping[str, policy.LeverValue]) -> Simulation:
+def solve(levers: Levers) -> Simulation:
     """The scenario's results (raises ConvergenceError if there is none)."""
-    return _solve(lever_key(levers))
+    return simulate(levers, baseline())
 
 
 @st.cache_resource
@@ -58,19 +44,27 @@ def builtin_presets() -> dict[str, Scenario]:
 
 
 @st.cache_resource
-def preset_points() -> pd.DataFrame:
-    """Every built-in preset on the security-cost plane, solved in one batch."""
+def _preset_points() -> pd.DataFrame:
     presets = builtin_presets()
     batch = simulate_batch([p.levers() for p in presets.values()], baseline())
-    values = batch.metrics.values
+    points = [batch.metrics.security_cost_point(b) for b in range(len(presets))]
     return pd.DataFrame(
-        {
-            "id": list(presets),
-            "name": [p.name for p in presets.values()],
-            "coalition_cost_usd_bn": -values["coalition_welfare_change_usd_bn"].change,
-            "china_cost_pct": values["china_tech_price_change_pct"].change,
-        }
-    )
+        {"id": list(presets), "name": [p.name for p in presets.values()]}
+    ).join(pd.DataFrame(points))
+
+
+def preset_points(lang: str = "en") -> pd.DataFrame:
+    """Every built-in preset on the security-cost plane (solved once per server in
+    one batch): ``id``, ``name`` (in ``lang``), ``coalition_cost_usd_bn``,
+    ``china_cost_pct``. Each call gets its own copy: the cached frame is shared by
+    every session."""
+    points = _preset_points().copy()
+    if lang != "en":
+        points["name"] = [
+            preset_text(i, "name", lang, n)
+            for i, n in zip(points["id"], points["name"], strict=True)
+        ]
+    return points
 
 
 def reference() -> Simulation:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -27,8 +27,8 @@ from dashboard.i18n import (
     unit,
 )
 from dashboard.theme import PLOTLY_CONFIG
+from model.levers import LEVERS, Levers, LeverValue
 from model.metrics import METRICS
-from model.policy import LEVERS, LeverValue, validate_levers
 from model.simulation import Simulation
 from scenarios.schema import Scenario, scenario_from_dict
 from scenarios.store import PresetError, slugify
@@ -76,7 +76,7 @@ def _show(value: LeverValue, lang: str = "en") -> str:
 
 
 def scenario_json(
-    levers: Mapping[str, object],
+    levers: Levers,
     preset: Scenario,
     name: str | None = None,
     lang: str = "en",
@@ -85,12 +85,10 @@ def scenario_json(
 
     The id and name are ``<preset id>_custom`` and ``<preset name> (modified)``
     unless ``name`` is given (then the id is its slug). Citations are the preset's;
-    rationale is kept only for levers still at the preset's value. Raises
-    ``ValueError`` (``ScenarioError``) for unknown levers or values out of range.
+    rationale is kept only for levers still at the preset's value.
     """
-    values = validate_levers(levers)
     at_preset = preset.levers()
-    changed = [lever for lever in LEVERS if values[lever.name] != at_preset[lever.name]]
+    changed = [lever for lever in LEVERS if levers[lever.name] != at_preset[lever.name]]
     if name and name.strip():
         new_id, new_name = _id_from_name(name), name.strip()[:NAME_MAX]
     else:
@@ -99,7 +97,7 @@ def scenario_json(
         new_name = t("views.report.derived_name", lang, name=base_name[: NAME_MAX - 11])
     edits = "; ".join(
         f"{lever_label(lever.name, lang)}: {_show(at_preset[lever.name], lang)} -> "
-        f"{_show(values[lever.name], lang)} ({unit(lever.unit, lang)})"
+        f"{_show(levers[lever.name], lang)} ({unit(lever.unit, lang)})"
         for lever in changed
     )
     description = t(
@@ -123,7 +121,7 @@ def scenario_json(
             "description": description,
             "citations": list(preset.citations),
             "rationale": {k: v for k, v in preset.rationale.items() if k not in moved},
-            **values,
+            **levers,
         }
     )
     return scenario.to_json().encode("utf-8")
@@ -205,7 +203,7 @@ def html_report(
     sim: Simulation,
     reference: Simulation,
     preset: Scenario,
-    levers: Mapping[str, object],
+    levers: Levers,
     figures: Sequence[go.Figure],
     *,
     title: str,
@@ -244,21 +242,21 @@ def html_report(
         )
         for k, code in enumerate(m.regions)
     ]
-    values, at_preset = validate_levers(levers), preset.levers()
+    at_preset = preset.levers()
     lever_rows = [
         (
             lever_label(lever.name, lang),
-            _show(values[lever.name], lang),
+            _show(levers[lever.name], lang),
             unit(lever.unit, lang),
             _show(at_preset[lever.name], lang),
-            changed_flag(values[lever.name] != at_preset[lever.name], lang),
+            changed_flag(levers[lever.name] != at_preset[lever.name], lang),
         )
         for lever in LEVERS
     ]
     citations = "".join(f"<li>{esc(c)}</li>" for c in preset.citations)
     rationale = "".join(
         f"<li><strong>{esc(lever_label(k, lang))}</strong>: {esc(text)}"
-        + (t("views.report.changed_here", lang) if at_preset[k] != values[k] else "")
+        + (t("views.report.changed_here", lang) if at_preset[k] != levers[k] else "")
         + "</li>"
         for k, text in preset.rationale.items()
     )
@@ -348,7 +346,7 @@ def html_report(
                 for k in ("lever", "value", "unit", "preset_value", "changed")
             ),
             lever_rows,
-            [values[lever.name] != at_preset[lever.name] for lever in LEVERS],
+            [levers[lever.name] != at_preset[lever.name] for lever in LEVERS],
             lang=lang,
         ),
         f"<h2>{(t('views.report.citations', lang))}</h2>"

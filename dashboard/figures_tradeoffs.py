@@ -32,6 +32,7 @@ from dashboard.theme import (
 )
 from dashboard.theme import layout as theme_layout
 from model import sweeps
+from model.levers import Levers
 from model.metrics import METRICS, METRICS_BY_NAME
 from model.names import YARD_ORDER
 from model.simulation import Simulation
@@ -146,15 +147,13 @@ class Current:
         }[kind]
 
 
-def current_point(levers: Mapping[str, object], sim: Simulation) -> Current:
+def current_point(levers: Levers, sim: Simulation) -> Current:
     """Where the scenario (``levers``, solved as ``sim``) sits in the trade-off."""
     return Current(
         yard=sweeps.yard_size(levers),
         fence_pct=float(levers["fence_pct"]),
         prohibitive=bool(levers["prohibitive"]),
-        china_cost_pct=sim.metrics.scalar(sweeps.CHINA_COST),
-        coalition_cost_usd_bn=0.0
-        - sim.metrics.scalar("coalition_welfare_change_usd_bn"),
+        **sim.metrics.security_cost_point(),
         cost_effectiveness=sim.metrics.scalar("cost_effectiveness"),
     )
 

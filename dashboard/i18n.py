@@ -224,7 +224,7 @@ def sector(code: str, lang: str) -> str:
 
 
 def lever_label(name: str, lang: str) -> str:
-    """The widget label of a lever of ``model.policy.LEVERS``."""
+    """The widget label of a lever of ``model.levers.LEVERS``."""
     return _lookup(f"levers.{name}.label", lang, name)
 
 
@@ -240,7 +240,7 @@ def unit(text: str, lang: str) -> str:
 
 def lever_unit(name: str, lang: str) -> str:
     """The unit of a lever, translated."""
-    from model.policy import LEVERS_BY_NAME
+    from model.levers import LEVERS_BY_NAME
 
     lever = LEVERS_BY_NAME.get(name)
     return unit(lever.unit, lang) if lever is not None else ""
@@ -252,7 +252,7 @@ def choice(lever: str, value: object, lang: str) -> str:
 
 
 def group_title(group: str, lang: str) -> str:
-    """The title of a lever group of ``model.policy.GROUPS``."""
+    """The title of a lever group of ``model.levers.GROUPS``."""
     return _lookup(f"groups.{group}", lang, group)
 
 

@@ -66,8 +66,8 @@ def _scenario_to_save(controls: Controls) -> Scenario:
             "as_of": base.as_of,
             "citations": list(base.citations),
             "rationale": kept,
+            **controls.levers,
         }
-        | controls.levers
     )
 
 

@@ -57,7 +57,7 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.theme import PLOTLY_CONFIG
-from model import policy
+from model.levers import Levers
 from model.simulation import ConvergenceError, Simulation
 from scenarios.schema import Scenario
 from scenarios.store import default_user_dir
@@ -424,13 +424,7 @@ def _wrap(title: str, limit: int) -> str:
 
 def current_point(sim: Simulation) -> pd.Series:
     """A solved scenario on the security-cost plane."""
-    return pd.Series(
-        {
-            "coalition_cost_usd_bn": 0.0
-            - sim.metrics.scalar("coalition_welfare_change_usd_bn"),
-            "china_cost_pct": sim.metrics.scalar("china_tech_price_change_pct"),
-        }
-    )
+    return pd.Series(sim.metrics.security_cost_point())
 
 
 _OFF_SCALE = re.compile(
@@ -565,7 +559,7 @@ def projector_layout(
 
 def _points(
     presets: Mapping[str, Scenario],
-    solve: Callable[[Mapping[str, policy.LeverValue]], Simulation],
+    solve: Callable[[Levers], Simulation],
 ) -> pd.DataFrame:
     """Every preset on the security-cost plane, when the app passes no points."""
     rows = []
@@ -751,7 +745,7 @@ def _storyline_editor(presets: Mapping[str, Scenario], lang: str) -> None:
 
 
 def _solve(
-    solve: Callable[[Mapping[str, policy.LeverValue]], Simulation],
+    solve: Callable[[Levers], Simulation],
     scenario: Scenario | None,
 ) -> Simulation | None:
     if scenario is None:
@@ -764,7 +758,7 @@ def _solve(
 
 def render(
     presets: Mapping[str, Scenario],
-    solve: Callable[[Mapping[str, policy.LeverValue]], Simulation],
+    solve: Callable[[Levers], Simulation],
     lang: str,
     points: pd.DataFrame | None = None,
 ) -> None:
@@ -838,7 +832,7 @@ def _replay(
     sim: Simulation,
     points: pd.DataFrame,
     presets: Mapping[str, Scenario],
-    solve: Callable[[Mapping[str, policy.LeverValue]], Simulation],
+    solve: Callable[[Levers], Simulation],
     lang: str,
 ) -> None:
     """The step shown before and this one, side by side, same chart."""

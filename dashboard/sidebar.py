@@ -23,7 +23,7 @@ from dashboard.i18n import (
     preset_text,
     t,
 )
-from model import policy
+from model.levers import GROUPS, LEVERS, Lever, Levers, LeverValue
 from scenarios import links
 from scenarios.schema import Scenario
 from scenarios.store import PresetEntry
@@ -47,7 +47,7 @@ START_PRESET = "oct_2022_rule"
 class Controls:
     """What the sidebar says: the lever values and the preset they started from."""
 
-    levers: dict[str, policy.LeverValue]
+    levers: Levers  # validated once here, from the widgets
     preset: Scenario
     changed_from_preset: tuple[str, ...]
 
@@ -75,7 +75,7 @@ def _initialise(presets: Mapping[str, Scenario]) -> None:
     st.session_state[CODES_KEY] = decoded.codes
 
 
-def _lever_widget(lever: policy.Lever, lang: str = "en") -> policy.LeverValue:
+def _lever_widget(lever: Lever, lang: str = "en") -> LeverValue:
     """One widget, labelled and explained from the lever table (no value=: the
     session state set by presets and links is the single source)."""
     label = lever_label(lever.name, lang)
@@ -142,20 +142,21 @@ def render(
         )
         for warning in _link_warnings(lang):
             st.warning(t("messages.share_link", lang, warning=plain(warning)), icon="⚠️")
-        levers: dict[str, policy.LeverValue] = {}
-        for group in policy.GROUPS:
+        values: dict[str, LeverValue] = {}
+        for group in GROUPS:
             with st.expander(
                 group_title(group, lang), expanded=group in ("yard", "fence", "allies")
             ):
-                for lever in policy.LEVERS:
+                for lever in LEVERS:
                     if lever.group == group:
-                        levers[lever.name] = _lever_widget(lever, lang)
+                        values[lever.name] = _lever_widget(lever, lang)
         st.button(
             t("sidebar.reset", lang),
             on_click=apply_preset,
             args=(presets,),
             use_container_width=True,
         )
+    levers = Levers(values)
     preset = presets[st.session_state[PRESET_KEY]]
     base = preset.levers()
     changed = tuple(name for name, value in levers.items() if value != base[name])
@@ -163,7 +164,7 @@ def render(
     return Controls(levers=levers, preset=preset, changed_from_preset=changed)
 
 
-def _write_link(levers: Mapping[str, policy.LeverValue], preset: Scenario) -> None:
+def _write_link(levers: Levers, preset: Scenario) -> None:
     """Mirror the view into the URL: base preset plus the changed levers."""
     params = links.encode(levers, preset.id, preset.levers())
     page = {k: v for k, v in st.query_params.to_dict().items() if k in links.UI_KEYS}

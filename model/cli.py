@@ -34,7 +34,8 @@ import json
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
@@ -42,11 +43,41 @@ import numpy as np
 
 from model import dynamics, equilibrium, sweeps, uncertainty, userdata
 from model.data import load_baseline
+from model.levers import DEFAULT_LEVERS, Levers
 from model.simulation import ConvergenceError, simulate
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_NOT_CONVERGED = 3
+
+
+@dataclass(frozen=True)
+class PresetSource:
+    """Where ``SCENARIO`` finds presets; the entry point (``python -m model``)
+    supplies it from :mod:`scenarios`, so the model never imports that package.
+
+    Attributes
+    ----------
+    find : callable str -> Levers or None
+        The levers of the built-in or user preset with this id; None if there is
+        none (including ids that are not of the preset id form).
+    parse : callable mapping -> Levers
+        The levers of a preset file's JSON object (one with ``schema_version``);
+        ValueError listing its problems.
+    """
+
+    find: Callable[[str], Levers | None]
+    parse: Callable[[Mapping[str, object]], Levers]
+
+
+NO_PRESETS = PresetSource(find=lambda spec: None, parse=lambda values: _no_presets())
+
+
+def _no_presets() -> NoReturn:
+    raise ValueError(
+        "preset files need the preset schema: run python -m model, not model.cli"
+    )
+
 
 RUN_HELP = """\
 SCENARIO: a JSON file holding one object of lever values, e.g.
@@ -187,13 +218,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, presets: PresetSource = NO_PRESETS) -> int:
     """Run the command line; returns the exit status (never raises for bad input).
 
     Parameters
     ----------
     argv : sequence of str, optional
         Arguments without the program name; default ``sys.argv[1:]``.
+    presets : PresetSource
+        How SCENARIO finds preset ids and reads preset files; ``python -m model``
+        passes the preset store's (:mod:`model.__main__`).
 
     Returns
     -------
@@ -206,6 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(err), EXIT_BAD_INPUT)
     except SystemExit as done:  # --help
         return done.code if isinstance(done.code, int) else EXIT_BAD_INPUT
+    args.presets = presets
     try:
         return args.handler(args)
     except ConvergenceError as err:
@@ -250,7 +285,7 @@ def _to_json(payload: dict[str, object]) -> str:
 def _run(args: argparse.Namespace) -> int:
     kind = _output_kind(args.out, (".json", ".csv"))
     years = _decade_years(args, kind)
-    name, levers = read_levers(args.scenario)
+    name, levers = read_levers(args.scenario, args.presets)
     baseline = load_baseline()
     try:
         sim = simulate(levers, baseline)
@@ -260,7 +295,7 @@ def _run(args: argparse.Namespace) -> int:
         text = sim.metrics.to_frame().to_csv(index=False, lineterminator="\n")
     else:
         payload = {
-            "levers": sim.levers[0],
+            "levers": sim.levers[0].to_dict(),
             **sim.metrics.to_dict(),
             "solver": sim.solver_info(),
         }
@@ -272,6 +307,24 @@ def _run(args: argparse.Namespace) -> int:
 
 
 MAX_DRAWS = 10_000
+
+
+def parse_year_range(text: str) -> tuple[int, int]:
+    """``"2022-2035"`` -> (2022, 2035); ValueError naming the problem otherwise.
+
+    Both years must lie in [BASE_YEAR, LAST_YEAR] of :mod:`model.dynamics` and the
+    first must not come after the last. A single year ``"2030"`` means 2030-2030.
+    """
+    match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", text)
+    if not match:
+        raise ValueError(
+            f"--years must look like {dynamics.BASE_YEAR}-"
+            f"{dynamics.DEFAULT_END_YEAR}, got {text!r}"
+        )
+    first = int(match.group(1))
+    last = int(match.group(2) or first)
+    dynamics.check_year_range(first, last)
+    return first, last
 
 
 def _decade_years(args: argparse.Namespace, kind: str) -> tuple[int, int] | None:
@@ -286,7 +339,7 @@ def _decade_years(args: argparse.Namespace, kind: str) -> tuple[int, int] | None
             f"{args.out}: --years needs JSON output (--out FILE.json or -); the CSV "
             "table has no years"
         )
-    years = dynamics.parse_year_range(args.years)
+    years = parse_year_range(args.years)
     if args.draws is not None and not 1 <= args.draws <= MAX_DRAWS:
         raise ValueError(f"--draws must be between 1 and {MAX_DRAWS}, got {args.draws}")
     if args.seed is not None and args.draws is None:
@@ -297,7 +350,7 @@ def _decade_years(args: argparse.Namespace, kind: str) -> tuple[int, int] | None
 
 
 def _decade(
-    levers: dict[str, object],
+    levers: Levers,
     years: tuple[int, int],
     draws: int | None,
     seed: int | None,
@@ -335,7 +388,7 @@ def _decade(
     return payload
 
 
-def read_levers(spec: str) -> tuple[str, dict[str, object]]:
+def read_levers(spec: str, presets: PresetSource = NO_PRESETS) -> tuple[str, Levers]:
     """Lever values from inline JSON, a JSON file, a preset file or a preset id.
 
     Parameters
@@ -344,42 +397,35 @@ def read_levers(spec: str) -> tuple[str, dict[str, object]]:
         Inline JSON (starting with ``{``), the path of a file holding an object
         of lever values or a preset (an object with ``schema_version``), or the
         id of a built-in or user preset.
+    presets : PresetSource
+        How preset ids and preset files are read.
 
     Returns
     -------
-    tuple of (str, dict)
-        The name to use in messages and the lever values (not yet checked by
-        :func:`model.policy.validate_levers`).
+    tuple of (str, Levers)
+        The name to use in messages and the validated lever state.
 
     Raises
     ------
     ValueError
         No such file or preset, or a file or preset that is not valid.
     """
-    # scenarios is imported here, not at the top: the model package must not
-    # depend on scenarios (scenarios -> model, never the reverse), so importing any
-    # model module never loads it. Only these two SCENARIO forms need it.
     if not spec.lstrip().startswith("{") and not Path(spec).is_file():
-        from scenarios.schema import ID_PATTERN
-        from scenarios.store import PresetStore
-
-        store = PresetStore()
-        if not re.fullmatch(ID_PATTERN, spec) or store.origin(spec) is None:
+        levers = presets.find(spec)
+        if levers is None:
             raise ValueError(
                 f"{spec}: no such file or preset (SCENARIO must be a JSON file, "
                 "inline JSON starting with '{', or a preset id: see python -m "
                 "scenarios list)"
             )
-        return f"preset {spec}", store.load(spec).levers()
+        return f"preset {spec}", levers
     name, values = userdata.read_scenario(spec)
-    if "schema_version" in values:
-        from scenarios.schema import ScenarioError, scenario_from_dict
-
-        try:
-            return name, scenario_from_dict(values).levers()
-        except ScenarioError as err:
-            raise ValueError(f"{name}: {err}") from None
-    return name, values
+    try:
+        if "schema_version" in values:
+            return name, presets.parse(values)
+        return name, Levers(values)
+    except ValueError as err:
+        raise ValueError(f"{name}: {err}") from None
 
 
 def _counterfactual(args: argparse.Namespace) -> int:
@@ -415,7 +461,11 @@ def _frontier(args: argparse.Namespace) -> int:
             f"--grid must be between {sweeps.MIN_GRID} and {sweeps.MAX_GRID}, "
             f"got {args.grid}"
         )
-    name, levers = ("defaults", {}) if args.base is None else read_levers(args.base)
+    name, levers = (
+        ("defaults", DEFAULT_LEVERS)
+        if args.base is None
+        else read_levers(args.base, args.presets)
+    )
     try:
         grid = sweeps.solve_grid(levers, args.grid)
     except ValueError as err:

@@ -92,6 +92,12 @@ class Baseline:
     flows: pd.DataFrame
     provenance: Mapping[str, dict]
 
+    @property
+    def theta_sets(self) -> dict[str, FloatArray]:
+        """The calibrated elasticity sets by name: ``"central"``, ``"low"``,
+        ``"high"``, each (S,) [unitless]; the one table the model reads."""
+        return {"central": self.theta, "low": self.theta_low, "high": self.theta_high}
+
 
 def _fail(file: str, line: int | None, field: str, problem: str) -> ValueError:
     at = f"{file} line {line}" if line is not None else file

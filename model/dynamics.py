@@ -132,7 +132,6 @@ technology diffusion: Coe and Helpman (1995), EER 39(5).
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -143,6 +142,7 @@ import pandas as pd
 
 from model import equilibrium, metrics, policy, simulation
 from model.data import Baseline, load_baseline
+from model.levers import DEFAULT_LEVERS, Levers
 from model.names import TARGET, TECH_SECTORS
 
 FloatArray = npt.NDArray[np.float64]
@@ -268,23 +268,6 @@ OUTPUTS_BY_NAME: dict[str, OutputInfo] = {o.name: o for o in OUTPUTS}
 # --- years and timelines ---------------------------------------------------------
 
 
-def parse_year_range(text: str) -> tuple[int, int]:
-    """``"2022-2035"`` -> (2022, 2035); ValueError naming the problem otherwise.
-
-    Both years must lie in [BASE_YEAR, LAST_YEAR] and the first must not come after
-    the last. A single year ``"2030"`` means 2030-2030.
-    """
-    match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", text)
-    if not match:
-        raise ValueError(
-            f"--years must look like {BASE_YEAR}-{DEFAULT_END_YEAR}, got {text!r}"
-        )
-    first = int(match.group(1))
-    last = int(match.group(2) or first)
-    check_year_range(first, last)
-    return first, last
-
-
 def check_year_range(first: int, last: int) -> None:
     """ValueError unless BASE_YEAR <= first <= last <= LAST_YEAR."""
     if not BASE_YEAR <= first <= LAST_YEAR or not BASE_YEAR <= last <= LAST_YEAR:
@@ -298,14 +281,14 @@ def check_year_range(first: int, last: int) -> None:
 
 def scenario_timeline(
     levers: Mapping[str, object], start_year: int = BASE_YEAR
-) -> list[tuple[int, dict[str, object]]]:
+) -> list[tuple[int, Levers]]:
     """The timeline of one scenario in force from ``start_year`` on."""
-    return [(int(start_year), dict(levers))]
+    return [(int(start_year), Levers(levers))]
 
 
 def _check_timeline(
     timeline: Timeline,
-) -> tuple[tuple[int, ...], tuple[dict[str, policy.LeverValue], ...], tuple[int, ...]]:
+) -> tuple[tuple[int, ...], tuple[Levers, ...], tuple[int, ...]]:
     """Entry years and complete lever states sorted by year (stable), and each
     sorted entry's position in the caller's list."""
     years, states = [], []
@@ -314,7 +297,7 @@ def _check_timeline(
         if isinstance(year, bool) or not isinstance(year, int | np.integer):
             raise ValueError(f"timeline years must be integers, got {year!r}")
         try:
-            states.append(policy.validate_levers(levers))
+            states.append(Levers(levers))
         except ValueError as err:
             raise ValueError(f"timeline entry {int(year)}: {err}") from None
         years.append(int(year))
@@ -335,12 +318,12 @@ def _state_index(entry_years: Sequence[int], year: int) -> int:
     return index
 
 
-def levers_in_force(timeline: Timeline, year: int) -> dict[str, policy.LeverValue]:
+def levers_in_force(timeline: Timeline, year: int) -> Levers:
     """The complete lever state in force in ``year`` (defaults before the first
     entry)."""
     entry_years, states, _ = _check_timeline(timeline)
     k = _state_index(entry_years, year)
-    return dict(policy.DEFAULTS) if k < 0 else dict(states[k])
+    return DEFAULT_LEVERS if k < 0 else states[k]
 
 
 # --- inputs of a batch --------------------------------------------------------------
@@ -510,20 +493,10 @@ class _State:
     push: float  # 1 + china_rd_push_pct / 100
 
 
-def _theta_sets(baseline: Baseline) -> dict[str, FloatArray]:
-    return {
-        "central": baseline.theta,
-        "low": baseline.theta_low,
-        "high": baseline.theta_high,
-    }
-
-
-def _build_state(
-    levers: Mapping[str, policy.LeverValue], baseline: Baseline, inputs: Inputs
-) -> _State:
+def _build_state(levers: Levers, baseline: Baseline, inputs: Inputs) -> _State:
     regions, sectors = baseline.regions, baseline.sectors
     stacked = policy.stack_levers([levers])
-    shocks = policy.build_shocks(stacked, regions, sectors, _theta_sets(baseline))
+    shocks = policy.build_shocks(stacked, regions, sectors, baseline.theta_sets)
     if inputs.theta is None:
         tau, theta = shocks.tau_hat, np.tile(shocks.theta, (inputs.size, 1))
     else:
@@ -550,22 +523,16 @@ def _tau_at_theta(
 
     Everything but the fence is built by :func:`model.policy.build_shocks` with the
     yard emptied (it does not depend on theta); the fence on sales into China is
-    the covered-share aggregate of model.policy at each draw's theta::
-
-        tau_fence = [(1 - c) + c (1 + fence)^(-theta)]^(-1/theta)
-        tau_fence = (1 - c)^(-1/theta)                 (prohibitive; inf at c = 1)
+    :func:`model.policy.fence_tau` at each draw's theta.
     """
     regions, sectors = baseline.regions, baseline.sectors
     open_yard = dict(stacked)
     for sector in TECH_SECTORS:
         open_yard[f"scope_{sector}"] = np.zeros(1)
-    rest = policy.build_shocks(open_yard, regions, sectors, _theta_sets(baseline))
-    fence = (1 + stacked["fence_pct"][0] / 100) ** -theta  # (B, S)
-    if bool(stacked["prohibitive"][0]):
-        fence = np.zeros_like(theta)
-    passing = (1 - covered)[None] + covered[None] * fence[:, None, :]  # (B, N, S)
-    with np.errstate(divide="ignore"):
-        control = np.where(passing > 0, passing, 0.0) ** (-1 / theta[:, None, :])
+    rest = policy.build_shocks(open_yard, regions, sectors, baseline.theta_sets)
+    control = policy.fence_tau(
+        covered[None], stacked["fence_pct"], stacked["prohibitive"], theta
+    )
     tau = np.repeat(rest.tau_hat, len(theta), axis=0)
     tau[:, :, regions.index(TARGET), :] *= control
     return tau
@@ -646,7 +613,7 @@ def simulate_paths(
 
     def state_for(k: int) -> _State:
         if k not in built:
-            levers = policy.DEFAULTS if k < 0 else states[k]
+            levers = DEFAULT_LEVERS if k < 0 else states[k]
             built[k] = _build_state(levers, baseline, inputs)
         return built[k]
 
@@ -782,7 +749,7 @@ def _fill_baseline_years(
     element)."""
     chn = baseline.regions.index(TARGET)
     tech = np.isin(baseline.sectors, TECH_SECTORS)
-    static = simulation.simulate_batch([policy.DEFAULTS], baseline)
+    static = simulation.simulate_batch([DEFAULT_LEVERS], baseline)
     eq, measured = static.equilibrium, static.metrics
     rows = np.concatenate([idx for _, idx in years])
     cols = np.concatenate([np.full(len(idx), t) for t, idx in years])

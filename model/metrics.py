@@ -182,6 +182,17 @@ class Metrics:
         """The value of a scalar metric for batch element ``b``."""
         return float(self.values[name].change[b])
 
+    def security_cost_point(self, b: int = 0) -> dict[str, float]:
+        """Element ``b`` on the security-cost plane: ``china_cost_pct``, the metric
+        ``china_tech_price_change_pct`` [%], and ``coalition_cost_usd_bn``, minus
+        the metric ``coalition_welfare_change_usd_bn`` [USD bn a year] (computed
+        as ``0 - x``, so that no cost is +0.0, never -0.0)."""
+        return {
+            "coalition_cost_usd_bn": 0.0
+            - self.scalar("coalition_welfare_change_usd_bn", b),
+            "china_cost_pct": self.scalar("china_tech_price_change_pct", b),
+        }
+
     def to_dict(self, b: int = 0) -> dict[str, object]:
         """JSON-ready metrics of element ``b``; NaN (undefined) becomes None."""
         metrics: dict[str, object] = {}

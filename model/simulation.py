@@ -14,6 +14,7 @@ import pandas as pd
 
 from model import equilibrium, metrics, policy
 from model.data import Baseline, load_baseline
+from model.levers import Levers
 
 
 class ConvergenceError(RuntimeError):
@@ -29,7 +30,7 @@ class Simulation:
     """
 
     baseline: Baseline
-    levers: tuple[dict[str, policy.LeverValue], ...]
+    levers: tuple[Levers, ...]
     shocks: policy.Shocks
     equilibrium: equilibrium.Equilibrium
     metrics: metrics.Metrics
@@ -108,24 +109,21 @@ class Simulation:
 def simulate_batch(
     scenarios: Sequence[Mapping[str, object]], baseline: Baseline | None = None
 ) -> Simulation:
-    """Solve many scenarios (lever mappings, defaults filled in) in one batch.
+    """Solve many scenarios in one batch: :class:`Levers` states, or lever mappings
+    (defaults filled in, validated here).
 
     Raises ``ValueError`` for unknown levers or values out of range. Scenarios that
     fail to converge are flagged in ``equilibrium.converged``, not raised.
     """
     baseline = baseline or load_baseline()
     start = time.perf_counter()
-    checked = tuple(policy.validate_levers(s) for s in scenarios)
+    checked = tuple(Levers(s) for s in scenarios)
     stacked = policy.stack_levers(checked)
     shocks = policy.build_shocks(
         stacked,
         baseline.regions,
         baseline.sectors,
-        {
-            "central": baseline.theta,
-            "low": baseline.theta_low,
-            "high": baseline.theta_high,
-        },
+        baseline.theta_sets,
     )
     solved = equilibrium.solve(
         baseline.flows_usd_bn,

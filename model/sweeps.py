@@ -32,15 +32,14 @@ Frontier
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from model import policy
 from model.data import Baseline
+from model.levers import LEVERS_BY_NAME, Levers
 from model.metrics import METRICS
 from model.names import ALLIES, YARD_ORDER
 from model.simulation import Simulation, simulate_batch
@@ -48,7 +47,7 @@ from model.simulation import Simulation, simulate_batch
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-FENCE_MAX_PCT: float = float(policy.LEVERS_BY_NAME["fence_pct"].maximum)
+FENCE_MAX_PCT: float = float(LEVERS_BY_NAME["fence_pct"].maximum)
 """The fence axis ends at the lever's maximum [% tariff equivalent]."""
 
 DENIED_LABEL = "denied"
@@ -90,10 +89,9 @@ def yard_scopes(yard: float) -> dict[str, float]:
     }
 
 
-def yard_size(levers: Mapping[str, object]) -> float:
+def yard_size(levers: Levers) -> float:
     """A scenario's position on the yard axis: the mean of its six scopes [0-1]."""
-    full = policy.validate_levers(levers)
-    return float(np.mean([full[name] for name in YARD_LEVERS]))
+    return float(np.mean([levers[name] for name in YARD_LEVERS]))
 
 
 def fence_axis(n_fence: int) -> tuple[FloatArray, BoolArray]:
@@ -186,7 +184,7 @@ def _metrics_frame(sim: Simulation, index: pd.Index) -> pd.DataFrame:
 
 
 def solve_grid(
-    base: Mapping[str, object],
+    base: Levers,
     n: int = 25,
     *,
     n_fence: int | None = None,
@@ -196,7 +194,7 @@ def solve_grid(
 
     Parameters
     ----------
-    base : mapping of lever name to value
+    base : Levers
         The base scenario (defaults filled in); its scopes, ``fence_pct`` and
         ``prohibitive`` are overridden cell by cell.
     n : int
@@ -220,7 +218,7 @@ def solve_grid(
             raise ValueError(
                 f"{label} must be between {MIN_GRID} and {MAX_GRID}, got {size}"
             )
-    start = policy.validate_levers(base)
+    start = Levers(base)
     yards = np.linspace(0.0, 1.0, n)
     fence, prohibitive = fence_axis(n_fence)
     scenarios = [
@@ -294,7 +292,7 @@ def participation_levers(ally: str) -> tuple[str, ...]:
 
 
 def participation_sweep(
-    base: Mapping[str, object],
+    base: Levers,
     ally: str = ALL_ALLIES,
     n: int = 21,
     *,
@@ -304,7 +302,7 @@ def participation_sweep(
 
     Parameters
     ----------
-    base : mapping of lever name to value
+    base : Levers
         The scenario (its yard and fence are kept).
     ally : str
         An ally code (NLD, JPN, KOR, TWN, EUR), whose participation moves while
@@ -322,7 +320,7 @@ def participation_sweep(
     names = participation_levers(ally)
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
         raise ValueError(f"a participation sweep needs n >= 2 points, got {n!r}")
-    start = policy.validate_levers(base)
+    start = Levers(base)
     shares = np.linspace(0.0, 1.0, n)
     sim = simulate_batch(
         [start | {name: float(a) for name in names} for a in shares], baseline

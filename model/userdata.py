@@ -18,7 +18,7 @@ shock
 theta
     ``sector,theta``: the trade elasticity of every sector, > 0 [unitless].
 scenario
-    One JSON object of lever values (see :data:`model.policy.LEVERS`).
+    One JSON object of lever values (see :data:`model.levers.LEVERS`).
 
 Arrays follow ``[i, j, s]`` = exporter, importer, sector. Every problem raises a
 ``ValueError`` whose one-line message names the file, the line (1-based, header
@@ -38,6 +38,8 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+
+from model.jsonio import reject_duplicate_keys
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -427,7 +429,7 @@ def read_scenario(spec: str) -> tuple[str, dict[str, object]]:
     -------
     tuple of (str, dict)
         The name to use in messages (the path, or :data:`INLINE`) and the object.
-        The levers themselves are checked by :func:`model.policy.validate_levers`.
+        The levers themselves are checked by :class:`model.levers.Levers`.
 
     Raises
     ------
@@ -445,12 +447,12 @@ def read_scenario(spec: str) -> tuple[str, dict[str, object]]:
             )
         name, text = spec, _read_text(spec)
     try:
-        value = json.loads(text, object_pairs_hook=_unique_keys)
+        value = json.loads(text, object_pairs_hook=reject_duplicate_keys)
     except json.JSONDecodeError as err:
         raise ValueError(
             f"{name} line {err.lineno}: not valid JSON ({err.msg}, column {err.colno})"
         ) from err
-    except ValueError as err:  # from _unique_keys
+    except ValueError as err:  # a key given twice, an integer too long, ...
         raise ValueError(f"{name}: {err}") from err
     except RecursionError:
         raise ValueError(f"{name}: not valid JSON (nested too deeply)") from None
@@ -460,12 +462,3 @@ def read_scenario(spec: str) -> tuple[str, dict[str, object]]:
             f"{type(value).__name__}"
         )
     return name, value
-
-
-def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    result: dict[str, object] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"key {key!r} given twice")
-        result[key] = value
-    return result

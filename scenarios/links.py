@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from model.policy import DEFAULTS, LEVERS_BY_NAME, LeverValue
+from model.levers import LEVERS_BY_NAME, Levers, LeverValue
 
 LINK_VERSION = "1"
 VERSION_KEY = "v"
@@ -62,7 +62,7 @@ class DecodedLink:
     """What a link asks for: a base preset, lever values, and what was dropped."""
 
     preset: str | None
-    levers: dict[str, LeverValue]  # every lever: base preset's values + changes
+    levers: Levers  # every lever: base preset's values + changes
     warnings: list[str] = field(default_factory=list)
     codes: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     """The warnings in structured form, for translation: (message key, fields),
@@ -80,20 +80,18 @@ def format_value(value: LeverValue) -> str:
 
 
 def encode(
-    levers: Mapping[str, LeverValue],
-    preset: str | None = None,
-    base: Mapping[str, LeverValue] | None = None,
+    levers: Levers, preset: str | None = None, base: Levers | None = None
 ) -> dict[str, str]:
     """Query parameters for ``levers`` relative to preset ``preset`` (values ``base``).
 
     Without a preset the base is the lever defaults. Keys come in lever-table order.
     """
-    reference = dict(DEFAULTS) | dict(base or {})
+    reference = base or Levers()
     params = {VERSION_KEY: LINK_VERSION}
     if preset:
         params[PRESET_KEY] = preset
-    for name, lever in LEVERS_BY_NAME.items():
-        value = levers.get(name, lever.default)
+    for name in LEVERS_BY_NAME:
+        value = levers[name]
         if value != reference[name]:
             params[ALIASES[name]] = format_value(value)
     return params
@@ -124,7 +122,7 @@ def _shown(text: str) -> str:
 
 def decode(
     params: Mapping[str, str | list[str]],
-    presets: Mapping[str, Mapping[str, LeverValue]],
+    presets: Mapping[str, Levers],
 ) -> DecodedLink:
     """Lever values from query parameters; never raises.
 
@@ -132,7 +130,7 @@ def decode(
     ----------
     params : mapping of key to value (or list of values; the last one counts)
         The URL's query parameters.
-    presets : mapping of preset id to that preset's full lever values
+    presets : mapping of preset id to that preset's levers
         The presets a link may name as its base.
     """
     warnings: list[str] = []
@@ -148,15 +146,13 @@ def decode(
             ("link_version", {"version": _shown(version), "expected": LINK_VERSION})
         )
     preset = get.pop(PRESET_KEY, None)
-    levers = dict(DEFAULTS)
+    changes: dict[str, LeverValue] = {}
     if preset is not None and preset not in presets:
         warnings.append(
             f"unknown preset {_shown(preset)} ignored; starting from the defaults"
         )
         codes.append(("link_unknown_preset", {"preset": _shown(preset)}))
         preset = None
-    if preset is not None:
-        levers |= dict(presets[preset])
     for key, text in get.items():
         if key in UI_KEYS:
             continue
@@ -173,11 +169,14 @@ def decode(
             )
         else:
             try:
-                levers[name] = _parse(name, text)
+                changes[name] = _parse(name, text)
             except ValueError as error:
                 problem = str(error).removeprefix(name).removeprefix(" = ")
                 warnings.append(f"{key}: ignored, {problem.strip()}")
                 codes.append(
                     ("link_bad_value", {"key": key, "problem": problem.strip()})
                 )
-    return DecodedLink(preset=preset, levers=levers, warnings=warnings, codes=codes)
+    base = Levers() if preset is None else presets[preset]
+    return DecodedLink(
+        preset=preset, levers=base | changes, warnings=warnings, codes=codes
+    )

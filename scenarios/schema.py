@@ -30,7 +30,8 @@ from pydantic import (
     field_validator,
 )
 
-from model.policy import DEFAULTS, LEVERS, LEVERS_BY_NAME, Lever, LeverValue
+from model.jsonio import DuplicateKeyError, reject_duplicate_keys
+from model.levers import LEVERS, LEVERS_BY_NAME, Lever, Levers, LeverValue
 
 SCHEMA_VERSION = 1
 ID_PATTERN = r"^[a-z0-9][a-z0-9_]{0,63}$"
@@ -157,13 +158,13 @@ class _ScenarioBase(BaseModel):
     def __hash__(self) -> int:  # dict fields: hash the canonical JSON instead
         return hash(self.model_dump_json())
 
-    def levers(self) -> dict[str, LeverValue]:
-        """Every lever's value, defaults included."""
-        return {lever.name: getattr(self, lever.name) for lever in LEVERS}
+    def levers(self) -> Levers:
+        """Every lever's value, defaults included (validated by the schema)."""
+        return Levers({lever.name: getattr(self, lever.name) for lever in LEVERS})
 
     def changed_levers(self) -> dict[str, LeverValue]:
         """Only the levers that differ from their defaults."""
-        return {k: v for k, v in self.levers().items() if v != DEFAULTS[k]}
+        return self.levers().changed()
 
     def to_dict(self) -> dict[str, Any]:
         """The file form: metadata, then only the levers that differ from defaults."""
@@ -247,22 +248,12 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         raise ScenarioError(problems(error)) from None
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """``json.loads`` hook: a key given twice is an error, not a silent override."""
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ScenarioError([f"{key}: the key is given twice"])
-        result[key] = value
-    return result
-
-
 def scenario_from_json(text: str | bytes) -> Scenario:
     """Validate JSON text (bytes must be UTF-8); ScenarioError for any problem."""
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8-sig")
-        data = json.loads(text, object_pairs_hook=_unique_keys)
+        data = json.loads(text, object_pairs_hook=reject_duplicate_keys)
     except UnicodeDecodeError as error:
         raise ScenarioError(
             [f"not UTF-8 text ({error.reason} at byte {error.start})"]
@@ -276,8 +267,8 @@ def scenario_from_json(text: str | bytes) -> Scenario:
         ) from None
     except RecursionError:
         raise ScenarioError(["not valid JSON: nested too deeply"]) from None
-    except ScenarioError:
-        raise  # a key given twice
+    except DuplicateKeyError as error:
+        raise ScenarioError([f"{error.key}: the key is given twice"]) from None
     except ValueError as error:  # e.g. an integer of more than 4300 digits
         raise ScenarioError([f"not valid JSON: {error}"]) from None
     if not isinstance(data, dict):

@@ -12,7 +12,7 @@ from dashboard import format
 from dashboard.views import compare, tradeoffs
 from dashboard.views.overview import HEADLINE, LABELS
 from helpers import APP, ROOT
-from model.policy import LEVERS
+from model.levers import LEVERS
 from model.simulation import simulate
 from scenarios.store import PresetStore
 

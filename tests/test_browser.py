@@ -40,7 +40,7 @@ from helpers import (
     wait_for_visible_charts,
     wait_until_idle,
 )
-from model.policy import LEVERS, LEVERS_BY_NAME
+from model.levers import LEVERS, LEVERS_BY_NAME
 from model.simulation import simulate
 from scenarios import links
 from scenarios.store import PresetStore

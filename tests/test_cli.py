@@ -14,9 +14,9 @@ import pytest
 
 from helpers import ROOT
 from model import equilibrium
-from model.cli import main
+from model.__main__ import main
+from model.levers import LEVERS_BY_NAME
 from model.metrics import METRICS, TIDY_COLUMNS
-from model.policy import LEVERS_BY_NAME
 from scenarios.schema import scenario_from_dict
 from scenarios.store import PresetStore
 

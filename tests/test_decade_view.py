@@ -32,7 +32,7 @@ import streamlit as st
 from dashboard.views import decade
 from model import uncertainty
 from model.data import load_baseline
-from model.policy import validate_levers
+from model.levers import Levers
 from scenarios.store import PresetStore
 
 uncertainty.DEFAULT_DRAWS = {DRAWS}
@@ -47,7 +47,7 @@ def data():
 
 
 presets, baseline = data()
-decade.render(validate_levers(presets["oct_2023_update"].levers()), presets, baseline)
+decade.render(Levers(presets["oct_2023_update"].levers()), presets, baseline)
 """
 
 

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from helpers import ROOT
+from model.levers import LEVERS
 from model.metrics import METRICS
-from model.policy import LEVERS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

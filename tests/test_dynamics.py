@@ -9,8 +9,11 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from model import dynamics, equilibrium, policy, uncertainty
-from model.cli import main
+from model import levers as lever_table
+from model.__main__ import main
+from model.cli import parse_year_range
 from model.data import load_baseline
+from model.levers import Levers
 from model.metrics import METRICS
 from model.names import TECH_SECTORS
 from model.simulation import simulate
@@ -121,10 +124,10 @@ def test_the_rd_push_compounds_once_a_year(baseline):
 
 def test_the_timeline_switches_levers_in_the_right_years(baseline):
     timeline = [(2024, OCT_2023), (2023, OCT_2022), (2026, {})]
-    assert dynamics.levers_in_force(timeline, 2022) == policy.DEFAULTS
+    assert dynamics.levers_in_force(timeline, 2022) == lever_table.DEFAULTS
     assert dynamics.levers_in_force(timeline, 2023)["fence_pct"] == 100.0
     assert dynamics.levers_in_force(timeline, 2025)["fence_pct"] == 110.0
-    assert dynamics.levers_in_force(timeline, 2026) == policy.DEFAULTS
+    assert dynamics.levers_in_force(timeline, 2026) == lever_table.DEFAULTS
     # the same year twice: the entry listed last wins
     same = [(2023, OCT_2022), (2023, OCT_2023)]
     assert dynamics.levers_in_force(same, 2023)["fence_pct"] == 110.0
@@ -221,7 +224,7 @@ def test_drawn_theta_rebuilds_the_policys_trade_costs(baseline):
     ]
     for levers in cases:
         for name in ("central", "low", "high"):
-            full = policy.validate_levers({**levers, "elasticities": name})
+            full = Levers({**levers, "elasticities": name})
             stacked = policy.stack_levers([full])
             want = policy.build_shocks(
                 stacked, baseline.regions, baseline.sectors, theta_sets
@@ -343,7 +346,7 @@ def test_failed_draws_are_left_out_of_the_bands_and_counted(baseline, monkeypatc
     ],
 )
 def test_year_ranges_parse(text, expected):
-    assert dynamics.parse_year_range(text) == expected
+    assert parse_year_range(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -358,7 +361,7 @@ def test_year_ranges_parse(text, expected):
 )
 def test_bad_year_ranges_are_rejected(text, message):
     with pytest.raises(ValueError, match=message):
-        dynamics.parse_year_range(text)
+        parse_year_range(text)
 
 
 def test_bad_timelines_and_parameters_are_rejected(baseline):

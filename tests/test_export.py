@@ -16,7 +16,7 @@ from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
 from dashboard import export, figures
 from helpers import ROOT
-from model.policy import validate_levers
+from model.levers import Levers
 from model.simulation import Simulation, simulate
 from scenarios.schema import (
     ID_PATTERN,
@@ -127,7 +127,7 @@ def test_csv_undefined_values_are_empty_cells(reference: Simulation) -> None:
 def test_scenario_json_round_trips(preset: Scenario, levers: dict) -> None:
     data = export.scenario_json(levers, preset)
     scenario = scenario_from_json(data)
-    assert scenario.levers() == validate_levers(levers)
+    assert scenario.levers() == Levers(levers)
     assert scenario.id == "oct_2022_rule_custom"
     assert scenario.name == "October 2022 rule (modified)"
     assert scenario.citations == preset.citations

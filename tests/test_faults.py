@@ -37,7 +37,7 @@ from streamlit.testing.v1 import AppTest
 
 from helpers import APP, ROOT
 from model import simulation
-from model.policy import LEVERS
+from model.levers import LEVERS
 from scenarios import store as store_module
 from scenarios.schema import scenario_from_dict
 from scenarios.store import PresetStore

@@ -35,7 +35,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard import format
 from dashboard.views.overview import HEADLINE, LABELS
 from helpers import APP
-from model import policy
+from model import levers as lever_table
+from model.levers import Levers
 from model.metrics import METRICS
 from model.simulation import ConvergenceError, simulate, simulate_batch
 from scenarios import links
@@ -50,7 +51,7 @@ FUZZ = settings(
 )
 
 
-def lever_values(lever: policy.Lever) -> st.SearchStrategy:
+def lever_values(lever: lever_table.Lever) -> st.SearchStrategy:
     if lever.kind == "bool":
         return st.booleans()
     if lever.kind == "choice":
@@ -61,7 +62,7 @@ def lever_values(lever: policy.Lever) -> st.SearchStrategy:
 
 
 LEVER_VECTORS = st.fixed_dictionaries(
-    {lever.name: lever_values(lever) for lever in policy.LEVERS}
+    {lever.name: lever_values(lever) for lever in lever_table.LEVERS}
 )
 
 
@@ -100,7 +101,7 @@ def test_every_extreme_corner_sample_converges():
     scenarios = []
     for _ in range(1500):
         levers: dict[str, object] = {}
-        for lever in policy.LEVERS:
+        for lever in lever_table.LEVERS:
             if lever.kind == "number":
                 levers[lever.name] = float(rng.choice([lever.minimum, lever.maximum]))
             elif lever.kind == "bool":
@@ -113,10 +114,10 @@ def test_every_extreme_corner_sample_converges():
             lever.name: (lever.maximum if high else lever.minimum)
             if lever.kind == "number"
             else (high if lever.kind == "bool" else choice)
-            for lever in policy.LEVERS
+            for lever in lever_table.LEVERS
         }
         for high, choice in itertools.product(
-            (False, True), policy.LEVERS_BY_NAME["elasticities"].choices
+            (False, True), lever_table.LEVERS_BY_NAME["elasticities"].choices
         )
     ]
     batch = simulate_batch(scenarios + extremes)
@@ -136,14 +137,14 @@ VALUES = st.one_of(
     st.floats().map(repr),
     st.sampled_from(["1", "0", "true", "nan", "-inf", "1e999", "central", ""]),
 )
-PRESETS = {"oct_2022_rule": policy.DEFAULTS | {"fence_pct": 100.0}}
+PRESETS = {"oct_2022_rule": lever_table.DEFAULTS | {"fence_pct": 100.0}}
 
 
 @settings(FUZZ, max_examples=400)
 @given(st.dictionaries(KEYS, st.one_of(VALUES, st.lists(VALUES, max_size=3))))
 def test_any_link_decodes_into_valid_levers(params):
     decoded = links.decode(params, PRESETS)
-    assert policy.validate_levers(decoded.levers) == decoded.levers
+    assert Levers(decoded.levers) == decoded.levers
     assert decoded.preset in (None, "oct_2022_rule")
     for warning in decoded.warnings:
         assert len(warning) < 300, warning
@@ -162,9 +163,9 @@ def test_app_renders_any_lever_vector(levers):
     at.run()
     assert not at.exception, at.exception
     assert [w.value for w in at.sidebar.warning] == []
-    assert {lever.name: at.session_state[lever.name] for lever in policy.LEVERS} == (
-        levers
-    )
+    assert {
+        lever.name: at.session_state[lever.name] for lever in lever_table.LEVERS
+    } == (levers)
     sim = simulate(levers)
     shown = {m.label: m.value for m in at.metric}
     for name in HEADLINE:

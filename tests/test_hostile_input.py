@@ -32,7 +32,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.format import MARKDOWN_SPECIAL, plain
 from helpers import APP, METRIC_VALUE, open_app
 from model import cli
-from model.policy import LEVERS
+from model.levers import LEVERS
 from scenarios import links
 from scenarios.schema import MAX_PROBLEM_CHARS, MAX_PROBLEMS
 from scenarios.store import MAX_PRESET_BYTES, PresetStore

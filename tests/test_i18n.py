@@ -22,9 +22,9 @@ from dashboard.i18n import (
     t,
 )
 from model import dynamics
+from model.levers import GROUPS, LEVERS
 from model.metrics import METRICS
 from model.names import REGION_LABELS, REGIONS, SECTOR_LABELS, SECTORS
-from model.policy import GROUPS, LEVERS
 from scenarios.store import BUILTIN_DIR
 
 ROOT = Path(__file__).resolve().parents[1]

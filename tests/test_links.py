@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.policy import DEFAULTS, LEVERS
+from model.levers import DEFAULTS, LEVERS
 from scenarios import links
 
 PRESETS = {

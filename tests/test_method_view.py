@@ -15,8 +15,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.views import method
 from helpers import ROOT
 from model.data import load_baseline
+from model.levers import DEFAULTS, Levers
 from model.metrics import METRICS
-from model.policy import DEFAULTS
 from model.simulation import simulate
 from scenarios.schema import scenario_from_dict
 
@@ -39,12 +39,15 @@ GLOSSARY_TERMS = (
 )
 
 LEVER_CASES = [
-    {},
-    dict(DEFAULTS),
-    {"scope_ai_chips": 1.0, "fence_pct": 110.0},
-    {"scope_sme": 0.4, "prohibitive": True, "evasion": 0.1, "fdpr_reach": 0.5},
-    {"us_tariff_pct": 3.1, "china_retaliation_pct": 8, "elasticities": "short_run"},
-    {**DEFAULTS, "participation_nld": 0.7, "friendshoring_pct": 0.1 + 0.2},
+    Levers(values)
+    for values in (
+        {},
+        dict(DEFAULTS),
+        {"scope_ai_chips": 1.0, "fence_pct": 110.0},
+        {"scope_sme": 0.4, "prohibitive": True, "evasion": 0.1, "fdpr_reach": 0.5},
+        {"us_tariff_pct": 3.1, "china_retaliation_pct": 8, "elasticities": "short_run"},
+        {**DEFAULTS, "participation_nld": 0.7, "friendshoring_pct": 0.1 + 0.2},
+    )
 ]
 
 
@@ -82,9 +85,10 @@ def test_snippet_and_command_list_only_changed_levers(levers):
 
 
 def test_default_levers_give_an_empty_scenario():
-    assert method.reproduce_snippet(DEFAULTS).splitlines()[1] == "sim = simulate({})"
+    assert method.reproduce_snippet(Levers()).splitlines()[1] == "sim = simulate({})"
     assert (
-        method.reproduce_command({}) == "python -m model run '{}' --out results.json\n"
+        method.reproduce_command(Levers())
+        == "python -m model run '{}' --out results.json\n"
     )
 
 
@@ -142,7 +146,7 @@ def test_glossary_is_in_our_own_words():
 
 def test_lever_table_marks_changes_from_the_preset():
     preset = scenario_from_dict(json.loads(PRESET.read_text(encoding="utf-8")))
-    levers = {**preset.levers(), "fence_pct": 150.0}
+    levers = preset.levers() | {"fence_pct": 150.0}
     table = method.lever_table(levers, preset).set_index("name")
     assert list(table.index[table["differs from preset"]]) == ["fence_pct"]
     assert table.loc["fence_pct", ["current", "preset"]].tolist() == ["150", "110"]
@@ -174,7 +178,7 @@ def _method_tab(preset_path: str) -> None:
     from scenarios.schema import scenario_from_dict
 
     preset = scenario_from_dict(json.loads(Path(preset_path).read_text("utf-8")))
-    levers = {**preset.levers(), "fence_pct": 150.0}
+    levers = preset.levers() | {"fence_pct": 150.0}
     method.render(levers, preset, load_baseline())
 
 

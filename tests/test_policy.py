@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
+from model import levers as lever_table
 from model import names, policy
 from model.data import load_baseline
+from model.levers import Levers
 from model.simulation import simulate, simulate_batch
 
 USA, CHN, NLD, JPN, ROW = (
@@ -22,7 +24,7 @@ def base():
 
 
 def shocks(base, **levers) -> policy.Shocks:
-    checked = policy.validate_levers(levers)
+    checked = Levers(levers)
     return policy.build_shocks(
         policy.stack_levers([checked]),
         base.regions,
@@ -32,13 +34,13 @@ def shocks(base, **levers) -> policy.Shocks:
 
 
 def test_lever_table_is_complete_and_consistent():
-    assert len({lever.name for lever in policy.LEVERS}) == len(policy.LEVERS)
+    assert len({lever.name for lever in lever_table.LEVERS}) == len(lever_table.LEVERS)
     for sector in names.TECH_SECTORS:
-        assert f"scope_{sector}" in policy.LEVERS_BY_NAME
+        assert f"scope_{sector}" in lever_table.LEVERS_BY_NAME
     for ally in names.ALLIES:
-        assert f"participation_{ally.lower()}" in policy.LEVERS_BY_NAME
-    for lever in policy.LEVERS:
-        assert lever.group in policy.GROUPS
+        assert f"participation_{ally.lower()}" in lever_table.LEVERS_BY_NAME
+    for lever in lever_table.LEVERS:
+        assert lever.group in lever_table.GROUPS
         assert lever.label and lever.unit and lever.meaning.endswith(".")
         assert lever.validate(lever.default) == lever.default
         if lever.kind == "number":
@@ -59,7 +61,7 @@ def test_lever_table_is_complete_and_consistent():
 )
 def test_bad_levers_are_rejected_with_a_clear_message(levers, message):
     with pytest.raises(ValueError, match=message):
-        policy.validate_levers(levers)
+        Levers(levers)
 
 
 def test_defaults_are_no_policy_at_all(base):
@@ -112,8 +114,12 @@ def test_trade_war_friendshoring_belt_and_road_and_capacity(base):
         china_rd_push_pct=3,
     )
     tau, q = s.tau_hat[0], s.q_hat[0]
-    assert_allclose(tau[CHN, USA], 1.25 / (1 + policy.BASELINE_US_TARIFF_PCT / 100))
-    assert_allclose(tau[USA, CHN], 1.20 / (1 + policy.BASELINE_CHINA_TARIFF_PCT / 100))
+    assert_allclose(
+        tau[CHN, USA], 1.25 / (1 + lever_table.BASELINE_US_TARIFF_PCT / 100)
+    )
+    assert_allclose(
+        tau[USA, CHN], 1.20 / (1 + lever_table.BASELINE_CHINA_TARIFF_PCT / 100)
+    )
     assert_allclose(tau[USA, JPN, :6], 1 - 0.10 * 0.5)
     assert_allclose(tau[USA, JPN, REST], 1.0)
     assert_allclose(tau[USA, NLD, :6], 1.0)  # NLD does not participate

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from helpers import ROOT
-from model.policy import DEFAULTS, LEVERS
+from model.levers import DEFAULTS, LEVERS
 from scenarios.schema import (
     ScenarioError,
     json_schema,

@@ -40,10 +40,10 @@ from numpy.testing import assert_allclose
 
 from helpers import ROOT
 from model import sweeps
-from model.cli import main
+from model.__main__ import main
 from model.data import load_baseline
+from model.levers import DEFAULTS
 from model.names import ALLIES, TECH_SECTORS, YARD_ORDER
-from model.policy import DEFAULTS
 from model.simulation import simulate
 from scenarios.store import PresetStore
 

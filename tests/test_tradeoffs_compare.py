@@ -24,7 +24,7 @@ from dashboard.views import compare, tradeoffs
 from helpers import APP, ROOT, decode_plotly_array, open_app
 from model import sweeps
 from model.data import load_baseline
-from model.policy import LEVERS, LEVERS_BY_NAME
+from model.levers import LEVERS, LEVERS_BY_NAME
 from model.simulation import simulate
 from scenarios.store import PresetStore
 
@@ -36,7 +36,7 @@ import streamlit as st
 from dashboard import cache
 from dashboard.sidebar import PRESET_KEY
 from dashboard.views import compare, tradeoffs
-from model.policy import LEVERS
+from model.levers import LEVERS
 
 presets = cache.builtin_presets()
 st.session_state.setdefault(PRESET_KEY, "{start}")

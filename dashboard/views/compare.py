@@ -20,7 +20,7 @@ from dashboard.format import plain
 from dashboard.i18n import scenario_text, t
 from dashboard.sidebar import PRESET_KEY
 from dashboard.theme import PLOTLY_CONFIG
-from model import policy
+from model.levers import LEVERS, Levers
 from model.simulation import ConvergenceError, Simulation
 from scenarios.schema import Scenario
 
@@ -55,14 +55,14 @@ def _keep(key: str) -> None:
     st.session_state[_kept(key)] = st.session_state[key]
 
 
-def pin_current(levers: Mapping[str, policy.LeverValue], preset_id: str) -> None:
+def pin_current(levers: Levers, preset_id: str) -> None:
     """on_click: store the scenario on screen as the next free letter A-D and add
     it to the comparison if there is room."""
     pinned = st.session_state.setdefault(PINNED_KEY, {})
     free = [letter for letter in LETTERS if letter not in pinned]
     if not free:
         return
-    pinned[free[0]] = {"levers": dict(levers), "preset": preset_id}
+    pinned[free[0]] = {"levers": levers, "preset": preset_id}
     selection = list(st.session_state.get(SELECTION_KEY, []))
     if len(selection) < MAX_SCENARIOS:
         st.session_state[SELECTION_KEY] = [*selection, PINNED_PREFIX + free[0]]
@@ -76,10 +76,10 @@ def clear_pins() -> None:
     ]
 
 
-def copy_into_sliders(levers: Mapping[str, policy.LeverValue], preset_id: str) -> None:
+def copy_into_sliders(levers: Levers, preset_id: str) -> None:
     """on_click: put a scenario's levers into the sidebar (every lever's widget
     state) and select the preset it derives from."""
-    for lever in policy.LEVERS:
+    for lever in LEVERS:
         st.session_state[lever.name] = levers[lever.name]
     st.session_state[PRESET_KEY] = preset_id
 
@@ -99,16 +99,16 @@ def _is_pinned(option: str) -> bool:
 
 
 def _scenarios(
-    levers: Mapping[str, policy.LeverValue],
+    levers: Levers,
     presets: Mapping[str, Scenario],
     lang: str = "en",
-) -> dict[str, tuple[str, dict[str, policy.LeverValue], str | None]]:
+) -> dict[str, tuple[str, Levers, str | None]]:
     """Every choosable scenario: option -> (label, levers, preset id to select when
     copied into the sliders; None for the live scenario)."""
     here = st.session_state.get(PRESET_KEY)
     fallback = here if here in presets else None
-    options: dict[str, tuple[str, dict[str, policy.LeverValue], str | None]] = {
-        CURRENT: (t("views.compare.live", lang), dict(levers), None)
+    options: dict[str, tuple[str, Levers, str | None]] = {
+        CURRENT: (t("views.compare.live", lang), levers, None)
     }
     for letter, pin in st.session_state.get(PINNED_KEY, {}).items():
         origin = presets.get(pin["preset"])
@@ -131,9 +131,9 @@ def _scenarios(
 
 
 def render(
-    levers: Mapping[str, policy.LeverValue],
+    levers: Levers,
     presets: Mapping[str, Scenario],
-    sim_for: Callable[[Mapping[str, policy.LeverValue]], Simulation],
+    sim_for: Callable[[Levers], Simulation],
     lang: str = "en",
 ) -> list[go.Figure]:
     """Draw the tab; return the figures to add to the HTML report (none unless the
@@ -141,7 +141,7 @@ def render(
 
     Parameters
     ----------
-    levers : mapping
+    levers : Levers
         The scenario on screen (the sidebar's lever values).
     presets : mapping of id to Scenario
         Built-in and saved presets.
@@ -162,7 +162,7 @@ def render(
         t("views.compare.pin", lang),
         key="compare_pin",
         on_click=pin_current,
-        args=(dict(levers), st.session_state.get(PRESET_KEY, "")),
+        args=(levers, st.session_state.get(PRESET_KEY, "")),
         disabled=len(st.session_state[PINNED_KEY]) >= len(LETTERS),
         help=t("views.compare.pin_help", lang),
         width="stretch",
@@ -247,7 +247,7 @@ def render(
 def _scenario_actions(
     chosen: list[str],
     names: Mapping[str, str],
-    scenarios: Mapping[str, tuple[str, dict[str, policy.LeverValue], str | None]],
+    scenarios: Mapping[str, tuple[str, Levers, str | None]],
     lang: str = "en",
 ) -> None:
     """Per scenario "Copy into the sliders"; "Swap" two scenarios' order."""

@@ -25,8 +25,9 @@ from dashboard import figures_decade as fd
 from dashboard.format import plain
 from dashboard.i18n import dynamic_parameter, scenario_text, t, unit
 from dashboard.theme import PLOTLY_CONFIG
-from model import dynamics, policy, uncertainty
+from model import dynamics, uncertainty
 from model.data import Baseline
+from model.levers import Levers, LeverValue
 from scenarios.schema import Scenario
 
 REAL = "real"
@@ -62,7 +63,8 @@ BANDS_BY_DEFAULT = True
 once per server in the real-timeline mode (then cached for every session), and on
 every lever change in this-scenario mode."""
 
-TimelineKey = tuple[tuple[int, tuple[tuple[str, policy.LeverValue], ...]], ...]
+LeverTimeline = tuple[tuple[int, Levers], ...]
+"""A timeline as the caches key it: (entry year, lever state) pairs."""
 
 
 def _event_year(scenario: Scenario) -> int | None:
@@ -78,9 +80,9 @@ def _as_of(scenario: Scenario) -> str:
 
 def real_timeline(
     presets: Mapping[str, Scenario],
-    elasticities: policy.LeverValue = "central",
+    elasticities: LeverValue = "central",
     lang: str = "en",
-) -> tuple[list[tuple[int, dict[str, policy.LeverValue]]], list[fd.PolicyEvent]]:
+) -> tuple[LeverTimeline, list[fd.PolicyEvent]]:
     """The dated built-in presets as a timeline (by date) and as chart events.
 
     Each state keeps the sidebar's elasticity set, an assumption, not a policy.
@@ -88,9 +90,9 @@ def real_timeline(
     dated = sorted(
         (s for s in presets.values() if _event_year(s) is not None), key=_as_of
     )
-    timeline = [
-        (_event_year(s), {**s.levers(), "elasticities": elasticities}) for s in dated
-    ]
+    timeline = tuple(
+        (_event_year(s), s.levers() | {"elasticities": elasticities}) for s in dated
+    )
     events = [
         fd.PolicyEvent(
             year=_event_year(s),
@@ -109,36 +111,27 @@ def _event_label(scenario: Scenario, lang: str) -> str:
     return scenario_text(scenario, "name", lang)
 
 
-def _key(timeline: Sequence[tuple[int, Mapping[str, object]]]) -> TimelineKey:
-    return tuple(
-        (int(year), tuple(policy.validate_levers(levers).items()))
-        for year, levers in timeline
-    )
-
-
-def _timeline(key: TimelineKey) -> list[tuple[int, dict[str, object]]]:
-    return [(year, dict(levers)) for year, levers in key]
-
-
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _path(key: TimelineKey, end: int, _baseline: Baseline) -> dynamics.DecadePath:
-    return dynamics.simulate_path(_timeline(key), end, baseline=_baseline)
+def _path(
+    timeline: LeverTimeline, end: int, _baseline: Baseline
+) -> dynamics.DecadePath:
+    return dynamics.simulate_path(timeline, end, baseline=_baseline)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _bands(
-    key: TimelineKey, end: int, draws: int, _baseline: Baseline
+    timeline: LeverTimeline, end: int, draws: int, _baseline: Baseline
 ) -> uncertainty.Bands:
     return uncertainty.monte_carlo(
-        _timeline(key), end, draws, uncertainty.DEFAULT_SEED, baseline=_baseline
+        timeline, end, draws, uncertainty.DEFAULT_SEED, baseline=_baseline
     )
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _tornado(
-    key: TimelineKey, end: int, _baseline: Baseline
+    timeline: LeverTimeline, end: int, _baseline: Baseline
 ) -> uncertainty.TornadoPaths:
-    return uncertainty.tornado_paths(_timeline(key), end, baseline=_baseline)
+    return uncertainty.tornado_paths(timeline, end, baseline=_baseline)
 
 
 def _controls(lang: str = "en") -> tuple[str, int, int, bool]:
@@ -187,7 +180,7 @@ def _controls(lang: str = "en") -> tuple[str, int, int, bool]:
 
 
 def render(
-    levers: Mapping[str, policy.LeverValue],
+    levers: Levers,
     presets: Mapping[str, Scenario],
     baseline: Baseline,
     lang: str = "en",
@@ -196,8 +189,8 @@ def render(
 
     Parameters
     ----------
-    levers : mapping
-        The sidebar's complete lever values (this-scenario mode; the real
+    levers : Levers
+        The sidebar's lever state (this-scenario mode; the real
         timeline takes only their ``elasticities``).
     presets : mapping of preset id to Scenario
         The built-in presets; the dated ones form the real timeline.
@@ -207,27 +200,24 @@ def render(
     st.subheader(t("views.decade.header", lang))
     mode, start, end, show_bands = _controls(lang)
     if mode == REAL:
-        timeline, events = real_timeline(
-            presets, levers.get("elasticities", "central"), lang
-        )
+        timeline, events = real_timeline(presets, levers["elasticities"], lang)
     else:
-        timeline = dynamics.scenario_timeline(levers, start)
+        timeline = tuple(dynamics.scenario_timeline(levers, start))
         events = [
             fd.PolicyEvent(
                 start, "this_scenario", t("views.decade.scenario_starts", lang)
             )
         ]
-    key = _key(timeline)
     try:
         with st.spinner(t("views.decade.solving_path", lang)):
-            path = _path(key, end, baseline)
-            tornado = _tornado(key, end, baseline)
+            path = _path(timeline, end, baseline)
+            tornado = _tornado(timeline, end, baseline)
         bands = None
         if show_bands:
             with st.spinner(
                 t("views.decade.solving_bands", lang, n=uncertainty.DEFAULT_DRAWS)
             ):
-                bands = _bands(key, end, uncertainty.DEFAULT_DRAWS, baseline)
+                bands = _bands(timeline, end, uncertainty.DEFAULT_DRAWS, baseline)
     except ValueError as error:
         st.error(t("views.decade.no_path", lang, error=plain(str(error))))
         return

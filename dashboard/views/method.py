@@ -37,16 +37,16 @@ from dashboard.i18n import (
 from model import names
 from model.data import Baseline
 from model.equilibrium import TOLERANCE
-from model.metrics import METRICS
-from model.policy import (
+from model.levers import (
     BASELINE_CHINA_TARIFF_PCT,
     BASELINE_US_TARIFF_PCT,
-    DEFAULTS,
     GROUPS,
     LEVERS,
     SHORT_RUN_THETA,
     Lever,
+    Levers,
 )
+from model.metrics import METRICS
 from scenarios.schema import Scenario
 
 CONTENT_DIR = Path(__file__).resolve().parents[1] / "content"
@@ -137,12 +137,12 @@ def _lever_range(lever: Lever, lang: str = "en") -> str:
 
 
 def lever_table(
-    levers: Mapping[str, object], preset: Scenario, lang: str = "en"
+    levers: Levers, preset: Scenario, lang: str = "en"
 ) -> pd.DataFrame:
     """Every lever with its range, default, current and preset value (as text)."""
     rows = []
     for lever in LEVERS:
-        current = levers.get(lever.name, lever.default)
+        current = levers[lever.name]
         in_preset = getattr(preset, lever.name)
         rows.append(
             {
@@ -227,28 +227,15 @@ def caveats(provenance: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return list(dict.fromkeys(seen))
 
 
-def changed_levers(levers: Mapping[str, object]) -> dict[str, object]:
-    """The levers that differ from model.policy.DEFAULTS, in lever-table order, as
-    plain Python values (unknown names are ignored)."""
-    changed: dict[str, object] = {}
-    for lever in LEVERS:
-        if lever.name not in levers or levers[lever.name] == DEFAULTS[lever.name]:
-            continue
-        value = levers[lever.name]
-        kinds = {"bool": bool, "choice": str, "number": float}
-        changed[lever.name] = kinds[lever.kind](value)
-    return changed
-
-
 def _python_literal(value: object) -> str:
     return repr(value) if isinstance(value, bool | float) else json.dumps(value)
 
 
-def reproduce_snippet(levers: Mapping[str, object]) -> str:
+def reproduce_snippet(levers: Levers) -> str:
     """Python that solves the same scenario (only the non-default levers)."""
     items = ", ".join(
         f"{json.dumps(k)}: {_python_literal(v)}"
-        for k, v in changed_levers(levers).items()
+        for k, v in levers.changed().items()
     )
     return (
         "from model.simulation import simulate\n"
@@ -257,9 +244,9 @@ def reproduce_snippet(levers: Mapping[str, object]) -> str:
     )
 
 
-def reproduce_command(levers: Mapping[str, object]) -> str:
+def reproduce_command(levers: Levers) -> str:
     """The command-line equivalent of :func:`reproduce_snippet`."""
-    spec = shlex.quote(json.dumps(changed_levers(levers)))
+    spec = shlex.quote(json.dumps(levers.changed()))
     return f"python -m model run {spec} --out results.json\n"
 
 
@@ -382,7 +369,7 @@ def _preset(preset: Scenario, lang: str = "en") -> None:
 
 
 def render(
-    levers: Mapping[str, object],
+    levers: Levers,
     preset: Scenario,
     baseline: Baseline,
     lang: str = "en",

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import figures, format
-from dashboard.i18n import metric_label, preset_text, t, unit
+from dashboard.i18n import metric_label, t, unit
 from dashboard.theme import PLOTLY_CONFIG
 from model.metrics import METRICS_BY_NAME
 from model.simulation import Simulation
@@ -44,26 +44,7 @@ HELP = {
 
 def current_point(sim: Simulation) -> pd.Series:
     """The scenario on the security-cost plane (the fields of the preset points)."""
-    return pd.Series(
-        {
-            "coalition_cost_usd_bn": -sim.metrics.scalar(
-                "coalition_welfare_change_usd_bn"
-            ),
-            "china_cost_pct": sim.metrics.scalar("china_tech_price_change_pct"),
-        }
-    )
-
-
-def named_points(points: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The preset points with the built-in presets' names in ``lang``."""
-    if lang == "en" or "id" not in points:
-        return points
-    named = points.copy()
-    named["name"] = [
-        preset_text(i, "name", lang, n)
-        for i, n in zip(named["id"], named["name"], strict=True)
-    ]
-    return named
+    return pd.Series(sim.metrics.security_cost_point())
 
 
 def render(
@@ -92,7 +73,7 @@ def render(
         )
     st.caption(t("kpi.solved_in", lang, ms=f"{1000 * sim.seconds:.1f}"))
     st.plotly_chart(
-        figures.security_cost_map(named_points(points, lang), current_point(sim), lang),
+        figures.security_cost_map(points, current_point(sim), lang),
         config=PLOTLY_CONFIG,
         key="security_cost_map",
     )

@@ -19,8 +19,8 @@ from dashboard import figures_tradeoffs as figs
 from dashboard.format import plain
 from dashboard.i18n import region, scenario_text, t
 from dashboard.theme import PLOTLY_CONFIG
-from dashboard.views.overview import named_points
-from model import policy, sweeps
+from model import sweeps
+from model.levers import DEFAULTS, Levers
 from model.names import ALLIES
 from scenarios.schema import Scenario
 
@@ -55,27 +55,26 @@ def _keep(key: str) -> None:
     st.session_state[_kept(key)] = st.session_state[key]
 
 
-def grid_base(levers: Mapping[str, policy.LeverValue]) -> dict[str, policy.LeverValue]:
+def grid_base(levers: Levers) -> Levers:
     """The levers a grid depends on: ``levers`` with the yard and fence at their
     defaults (the grid sets them cell by cell), so moving them reuses the grid."""
-    full = policy.validate_levers(levers)
-    return full | {name: policy.DEFAULTS[name] for name in sweeps.GRID_LEVERS}
+    return levers | {name: DEFAULTS[name] for name in sweeps.GRID_LEVERS}
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _grid(key: cache.LeverKey, n: int) -> sweeps.Grid:
-    return sweeps.solve_grid(dict(key), n, baseline=cache.baseline())
+def _grid(base: Levers, n: int) -> sweeps.Grid:
+    return sweeps.solve_grid(base, n, baseline=cache.baseline())
 
 
 @st.cache_resource(max_entries=32)
-def _frontier(key: cache.LeverKey, n: int) -> pd.DataFrame:
-    return sweeps.efficient_frontier(_grid(key, n).frame)
+def _frontier(base: Levers, n: int) -> pd.DataFrame:
+    return sweeps.efficient_frontier(_grid(base, n).frame)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _participation(key: cache.LeverKey, ally: str) -> pd.DataFrame:
+def _participation(levers: Levers, ally: str) -> pd.DataFrame:
     return sweeps.participation_sweep(
-        dict(key), ally, PARTICIPATION_POINTS, baseline=cache.baseline()
+        levers, ally, PARTICIPATION_POINTS, baseline=cache.baseline()
     )
 
 
@@ -85,7 +84,7 @@ def _ally_label(code: str, lang: str = "en") -> str:
     return region(code, lang)
 
 
-def current_participation(levers: Mapping[str, policy.LeverValue], ally: str) -> float:
+def current_participation(levers: Levers, ally: str) -> float:
     """The scenario's participation for the sweep: the ally's share, or the mean
     over all five allies for the all-allies sweep [0-1]."""
     names = sweeps.participation_levers(ally)
@@ -93,7 +92,7 @@ def current_participation(levers: Mapping[str, policy.LeverValue], ally: str) ->
 
 
 def render(
-    levers: Mapping[str, policy.LeverValue],
+    levers: Levers,
     presets: Mapping[str, Scenario],
     points: pd.DataFrame,
     lang: str = "en",
@@ -102,13 +101,13 @@ def render(
 
     Parameters
     ----------
-    levers : mapping
+    levers : Levers
         The scenario on screen (the sidebar's lever values).
     presets : mapping of id to Scenario
         Built-in and saved presets: each can be the base of the grid.
     points : DataFrame
         The built-in presets on the security-cost plane
-        (``dashboard.cache.preset_points()``).
+        (``dashboard.cache.preset_points(lang)``, names in ``lang``).
     """
     st.markdown(t("views.tradeoffs.intro", lang))
     options = [CURRENT, *presets]
@@ -138,10 +137,10 @@ def render(
     _keep(BASE_KEY)
     _keep(SIZE_KEY)
     base = levers if base_id == CURRENT else presets[base_id].levers()
-    key = cache.lever_key(grid_base(base))
+    around = grid_base(base)
     with st.spinner(t("views.tradeoffs.solving_grid", lang)):
-        grid = _grid(key, n)
-        frontier = _frontier(key, n)
+        grid = _grid(around, n)
+        frontier = _frontier(around, n)
     st.caption(
         t(
             "views.tradeoffs.grid_caption",
@@ -171,7 +170,7 @@ def render(
             key=f"tradeoffs_{kind}",
         )
     st.plotly_chart(
-        figs.frontier_plane(grid, frontier, named_points(points, lang), current, lang),
+        figs.frontier_plane(grid, frontier, points, current, lang),
         config=PLOTLY_CONFIG,
         key="tradeoffs_frontier",
     )
@@ -187,7 +186,7 @@ def render(
     )
     _keep(ALLY_KEY)
     with st.spinner(t("views.tradeoffs.solving_sweep", lang)):
-        sweep = _participation(cache.lever_key(levers), ally)
+        sweep = _participation(levers, ally)
     st.plotly_chart(
         figs.participation_curve(
             sweep,

@@ -65,19 +65,14 @@ from typing import Any
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from benchmarks.server import StreamlitServer, start_streamlit
+from tests.support.browser import CHROMIUM_ARGS, chromium_candidate
+from tests.support.server import StreamlitServer, start_streamlit
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # required as root
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+LOAD_CHROMIUM_ARGS = [
+    *CHROMIUM_ARGS,
     # every page is "in front": no throttling of timers or rendering
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",
@@ -165,8 +160,8 @@ the results, whatever the preset."""
 
 
 def chromium_path() -> str:
-    exe = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
-    exe = exe or "/usr/bin/chromium"
+    """The system Chromium; SystemExit if it is missing."""
+    exe = chromium_candidate()
     if not Path(exe).exists():
         raise SystemExit(f"chromium not found at {exe} (apt-get install chromium)")
     return exe
@@ -622,7 +617,7 @@ async def run(
             await pw.chromium.launch(
                 executable_path=niced(chromium_path(), args.browser_nice, workdir),
                 headless=True,
-                args=CHROMIUM_ARGS,
+                args=LOAD_CHROMIUM_ARGS,
                 timeout=60_000,
             )
             for _ in range(max(1, min(args.browsers, args.sessions)))

@@ -19,20 +19,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from benchmarks.server import StreamlitServer, start_streamlit
 from helpers import APP, require_chromium
-
-PRESETS_ENV = "DECOUPLING_PRESETS_DIR"
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # required as root
-    "--disable-gpu",
-    "--disable-dev-shm-usage",  # small /dev/shm in containers
-    "--disable-background-networking",  # offline: avoid refused background calls
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.support.browser import CHROMIUM_ARGS
+from tests.support.server import PRESETS_ENV, StreamlitServer, start_streamlit
 
 _SESSION_PRESETS_DIR: str | None = None
 
@@ -60,7 +49,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {
         **browser_type_launch_args,
         "executable_path": exe,
-        "args": CHROMIUM_ARGS,
+        "args": list(CHROMIUM_ARGS),
         "timeout": 60_000,  # browser launch
     }
 

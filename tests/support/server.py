@@ -17,7 +17,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PRESETS_ENV = "DECOUPLING_PRESETS_DIR"
 ATTEMPTS = 3  # the free port can be taken between bind and listen
 

@@ -68,6 +68,8 @@ from typing import Any
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from dashboard import i18n
+from model.policy import LEVERS_BY_NAME
 from tests.support.browser import CHROMIUM_ARGS, chromium_candidate
 from tests.support.server import StreamlitServer, start_streamlit
 
@@ -154,9 +156,15 @@ PAGE_STATE_JS = """
 
 SLIDER_VALUE_JS = "e => [Number(e.value), Number(e.min), Number(e.max)]"
 
-EXPAND = "Trade war and industrial policy"
-"""A collapsed lever group every session opens: its tariff sliders always change
-the results, whatever the preset."""
+# Texts the sessions look for, from the same i18n lookups as the app (so a relabel
+# in dashboard/content/i18n cannot break the driver), in the app's start language.
+LANG = i18n.DEFAULT_LANGUAGE
+TARIFF_LEVER = "us_tariff_pct"
+TARIFF_LABEL = i18n.lever_label(TARIFF_LEVER, LANG)
+EXPAND = i18n.group_title(LEVERS_BY_NAME[TARIFF_LEVER].group, LANG)
+"""A collapsed lever group every session opens (the tariff slider's): its tariff
+sliders always change the results, whatever the preset."""
+PRESET_LABEL = i18n.t("sidebar.preset", LANG)
 
 
 # --- the server ----------------------------------------------------------------------
@@ -455,7 +463,7 @@ class Session:
             await self.page.get_by_test_id("stSidebar").get_by_text(EXPAND).click()
             await (
                 self.page.get_by_test_id("stSidebar")
-                .get_by_role("slider", name="U.S. tariff on China")
+                .get_by_role("slider", name=TARIFF_LABEL)
                 .wait_for(state="visible")
             )
             await self._check_page()
@@ -529,7 +537,7 @@ class Session:
 
     async def switch_preset(self) -> None:
         sidebar = self.page.get_by_test_id("stSidebar")
-        box = sidebar.get_by_role("combobox", name="Preset")
+        box = sidebar.get_by_role("combobox", name=PRESET_LABEL)
         current = await box.input_value()
         await box.click()
         options = self.page.get_by_role("option")

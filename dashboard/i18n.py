@@ -10,9 +10,11 @@ same in both languages (literal braces, as in Plotly's ``%{x}``, are doubled:
 Missing texts
     In strict mode a missing key or template field raises ``KeyError``. Otherwise
     the English text is used, then the key itself: a missing translation never
-    crashes the app. Strict mode is on when ``DECOUPLING_I18N_STRICT=1``, and when
-    that variable is unset and pytest is running a test (``PYTEST_CURRENT_TEST``);
-    ``DECOUPLING_I18N_STRICT=0`` turns it off.
+    crashes the app. Strict mode is on when the environment variable
+    ``DECOUPLING_I18N_STRICT`` is set to anything but ``""``, ``0``, ``false`` or
+    ``no``, and off when it is unset (the app's own default). The tests switch it
+    on: tests/conftest.py sets ``DECOUPLING_I18N_STRICT=1`` unless the caller set
+    it, for the test process and the servers and subprocesses the tests start.
 
 Which keys are used (:func:`used_keys`)
     The dashboard's Python source (``app.py`` and ``dashboard/**/*.py``) is parsed
@@ -158,9 +160,7 @@ def has_cjk(text: str) -> bool:
 def strict() -> bool:
     """Raise on missing texts? See the module docstring."""
     setting = os.environ.get(STRICT_ENV)
-    if setting is not None:
-        return setting.strip() not in ("", "0", "false", "no")
-    return "PYTEST_CURRENT_TEST" in os.environ
+    return setting is not None and setting.strip() not in ("", "0", "false", "no")
 
 
 # --- looking texts up ---------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -302,8 +303,18 @@ def test_missing_key_raises_in_strict_mode(monkeypatch):
         t("seminar.step_of", "zh", step=1)  # a field is missing
 
 
-def test_strict_mode_is_on_under_pytest_by_default(monkeypatch):
+def test_strict_mode_is_off_unless_switched_on(monkeypatch):
     monkeypatch.delenv(i18n.STRICT_ENV, raising=False)
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "x")  # running under pytest: no matter
+    assert not i18n.strict()
+    assert t("no.such.key", "zh") == "no.such.key"
+
+
+def test_tests_run_in_strict_mode():
+    """tests/conftest.py switches strict mode on, unless the caller chose."""
+    setting = os.environ.get(i18n.STRICT_ENV)
+    if setting != "1":
+        pytest.skip(f"the caller set {i18n.STRICT_ENV}={setting!r}")
     assert i18n.strict()
     with pytest.raises(KeyError):
         t("no.such.key", "zh")

@@ -10,7 +10,7 @@
   one batched solve, metrics and the tidy frame), wall clock, median of 5 [s];
   target <= 1 s.
 * ``scipy_*``: the same equilibrium written in levels and solved by
-  ``scipy.optimize.root`` (benchmarks/reference.py): the largest relative
+  ``scipy.optimize.root`` (tests/support/scipy_oracle.py): the largest relative
   difference in prices and the ratio of scipy's time to ours.
 
 * ``decade_path_ms``: one yearly path 2022-2035 of :mod:`model.dynamics` along the
@@ -37,11 +37,11 @@ import time
 
 import numpy as np
 
-from benchmarks.reference import solve_levels_with_scipy
 from model import equilibrium, sweeps
 from model.data import Baseline, load_baseline
 from model.levers import LEVERS
 from model.simulation import simulate, simulate_batch
+from tests.support.scipy_oracle import solve_levels_with_scipy
 
 OCT_2022_STYLE = {
     "scope_ai_chips": 1.0,

@@ -20,6 +20,7 @@ from scenarios.store import PresetStore
 REFERENCE_PRESET = "no_controls"
 """The preset KPI deltas and the 'reference' columns compare against."""
 
+
 @st.cache_resource
 def baseline() -> Baseline:
     """The validated 2022 baseline, loaded once per server."""

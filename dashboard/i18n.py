@@ -10,38 +10,29 @@ same in both languages (literal braces, as in Plotly's ``%{x}``, are doubled:
 Missing texts
     In strict mode a missing key or template field raises ``KeyError``. Otherwise
     the English text is used, then the key itself: a missing translation never
-    crashes the app. Strict mode is on when ``DECOUPLING_I18N_STRICT=1``, and when
-    that variable is unset and pytest is running a test (``PYTEST_CURRENT_TEST``);
-    ``DECOUPLING_I18N_STRICT=0`` turns it off.
+    crashes the app. Strict mode is on when the environment variable
+    ``DECOUPLING_I18N_STRICT`` is set to anything but ``""``, ``0``, ``false`` or
+    ``no``, and off when it is unset (the app's own default). The tests switch it
+    on: tests/conftest.py sets ``DECOUPLING_I18N_STRICT=1`` unless the caller set
+    it, for the test process and the servers and subprocesses the tests start.
 
-Which keys are used (:func:`used_keys`)
-    The dashboard's Python source (``app.py`` and ``dashboard/**/*.py``) is parsed
-    with :mod:`ast`, never imported. A key counts as used when
-
-    * a string literal equals it: ``t("ui.title", lang)``, but also a key kept in
-      a constant or a table (``LABELS = {"x": "kpi.x.label"}``);
-    * an f-string starts with a literal prefix ending in a dot,
-      ``t(f"tabs.{name}", lang)``: every key under that prefix;
-    * it belongs to a family that one of the helpers below derives from the
-      model's tables or the content files (``regions.*`` for :func:`region`,
-      ``levers.*`` for :func:`lever_label` and :func:`lever_help`, ...; see
-      :data:`HELPER_FAMILIES`) and that helper is called somewhere in the source,
-      as ``i18n.region(...)`` or as ``region(...)`` imported from this module.
-
-    Keeping keys as literals (not built by ``+`` or ``%``) is all a caller has to
-    do for the "every key is used" test to see them.
+Keys in the source
+    Keep keys as literals (``t("ui.title", lang)``, a constant or a table, or an
+    f-string whose literal prefix ends in a dot, ``t(f"tabs.{name}", lang)``), not
+    built by ``+`` or ``%``: the test that every key is used finds them by parsing
+    the source (tests/support/i18n_keys.py, which also knows the key families the
+    helpers below derive, such as ``regions.*`` for :func:`region`).
 """
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import json
 import math
 import os
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -51,46 +42,9 @@ DEFAULT_LANGUAGE = "en"
 HTML_LANG: dict[str, str] = {"en": "en", "zh": "zh-CN"}
 """The language tag of each language, for ``<html lang=...>``."""
 
-ROOT = Path(__file__).resolve().parents[1]
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 I18N_DIR = CONTENT_DIR / "i18n"
 STRICT_ENV = "DECOUPLING_I18N_STRICT"
-MODULE = "dashboard.i18n"
-
-SOURCE_GLOBS: tuple[str, ...] = ("app.py", "dashboard/**/*.py")
-"""The source files :func:`used_keys` scans, relative to the project root."""
-
-HELPER_FAMILIES: dict[str, tuple[str, ...]] = {
-    "region": ("regions.",),
-    "sector": ("sectors.",),
-    "lever_label": ("levers.",),
-    "lever_help": ("levers.",),
-    "lever_unit": ("units.",),
-    "unit": ("units.",),
-    "choice": ("choices.",),
-    "group_title": ("groups.",),
-    "metric_label": ("metrics.",),
-    "metric_definition": ("metrics.",),
-    "output_label": ("outputs.",),
-    "dynamic_parameter": ("dynamic.",),
-    "preset_text": ("presets.",),
-    "glossary": ("glossary.",),
-    "limitations": ("limitations.",),
-    "equation_caption": ("equations.",),
-    "format_number": ("format.na",),
-    "format_percent": ("format.na",),
-    "format_pp": ("format.na", "format.pp"),
-    "format_usd_bn": ("format.na", "format.usd_bn"),
-    "format_date": (
-        "format.date",
-        "format.month_year",
-        "format.year",
-        "format.months.",
-        "format.undated",
-    ),
-    "language_name": ("meta.language_name",),
-}
-"""Key families reached through a helper: counted as used when it is called."""
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 _FORMATTER = string.Formatter()
@@ -158,9 +112,7 @@ def has_cjk(text: str) -> bool:
 def strict() -> bool:
     """Raise on missing texts? See the module docstring."""
     setting = os.environ.get(STRICT_ENV)
-    if setting is not None:
-        return setting.strip() not in ("", "0", "false", "no")
-    return "PYTEST_CURRENT_TEST" in os.environ
+    return setting is not None and setting.strip() not in ("", "0", "false", "no")
 
 
 # --- looking texts up ---------------------------------------------------------------
@@ -435,99 +387,3 @@ def format_date(date: object, lang: str) -> str:
     if day is None:
         return t("format.month_year", lang, year=year, month_name=month_name)
     return t("format.date", lang, year=year, month_name=month_name, day=day)
-
-
-# --- which keys the source uses -----------------------------------------------------
-
-
-def source_files(root: Path = ROOT) -> list[Path]:
-    """The files :func:`used_keys` scans (:data:`SOURCE_GLOBS`)."""
-    found: dict[Path, None] = {}
-    for pattern in SOURCE_GLOBS:
-        for path in sorted(root.glob(pattern)):
-            if path.is_file() and "__pycache__" not in path.parts:
-                found[path] = None
-    return list(found)
-
-
-def _called_helpers(tree: ast.AST) -> set[str]:
-    """The helpers of this module that a source file calls: ``i18n.region(...)``
-    (the module imported under any name) or ``region(...)`` imported from it."""
-    modules: set[str] = set()
-    names: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "dashboard":
-            modules |= {a.asname or a.name for a in node.names if a.name == "i18n"}
-        elif isinstance(node, ast.ImportFrom) and node.module == MODULE:
-            names |= {a.asname or a.name: a.name for a in node.names}
-        elif isinstance(node, ast.Import):
-            modules |= {a.asname for a in node.names if a.name == MODULE and a.asname}
-    called = set()
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        if isinstance(func, ast.Name) and func.id in names:
-            called.add(names[func.id])
-        elif (
-            isinstance(func, ast.Attribute)
-            and isinstance(func.value, ast.Name)
-            and func.value.id in modules
-        ):
-            called.add(func.attr)
-    return called
-
-
-def _literals(tree: ast.AST) -> tuple[set[str], set[str]]:
-    """String constants, and the literal prefixes of f-strings."""
-    constants, prefixes = set(), set()
-    formatted = {
-        id(part)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.JoinedStr)
-        for part in node.values
-    }
-    for node in ast.walk(tree):
-        if isinstance(node, ast.JoinedStr) and node.values:
-            first = node.values[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                if first.value.endswith("."):
-                    prefixes.add(first.value)
-        elif (
-            isinstance(node, ast.Constant)
-            and isinstance(node.value, str)
-            and id(node) not in formatted
-        ):
-            constants.add(node.value)
-    return constants, prefixes
-
-
-def used_keys(
-    files: Iterable[Path] | None = None, known: Iterable[str] | None = None
-) -> set[str]:
-    """The keys of ``known`` (default: every English key) that the source uses.
-
-    See the module docstring for the rules. The i18n module itself is not
-    scanned: its helpers count through :data:`HELPER_FAMILIES`, not by their
-    own code.
-    """
-    all_keys = set(known if known is not None else keys(DEFAULT_LANGUAGE))
-    this = Path(__file__).resolve()
-    constants: set[str] = set()
-    prefixes: set[str] = set()
-    called: set[str] = set()
-    for path in files if files is not None else source_files():
-        if Path(path).resolve() == this:
-            continue
-        tree = ast.parse(Path(path).read_text(encoding="utf-8"), str(path))
-        found, starts = _literals(tree)
-        constants |= found
-        prefixes |= starts
-        called |= _called_helpers(tree)
-    for helper, families in HELPER_FAMILIES.items():
-        if helper in called:
-            prefixes.update(families)
-    used = all_keys & constants
-    for prefix in prefixes:
-        used |= {k for k in all_keys if k == prefix or k.startswith(prefix)}
-    return used

@@ -8,6 +8,10 @@ browser context, i.e. a fresh Streamlit session, while the server is shared.
 User presets: every test session gets its own ``DECOUPLING_PRESETS_DIR`` (a temp
 dir), so neither in-process tests (AppTest) nor the server ever write to a user's
 folder. Tests that check saving should still use ``monkeypatch.setenv`` + ``tmp_path``.
+
+Translations: tests run with strict i18n (``DECOUPLING_I18N_STRICT=1``, unless the
+caller set the variable): a missing text or template field raises instead of
+falling back, in process, in the Streamlit server and in every subprocess.
 """
 
 from __future__ import annotations
@@ -19,20 +23,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from benchmarks.server import StreamlitServer, start_streamlit
+from dashboard import i18n
 from helpers import APP, require_chromium
+from tests.support.browser import CHROMIUM_ARGS
+from tests.support.server import PRESETS_ENV, StreamlitServer, start_streamlit
 
-PRESETS_ENV = "DECOUPLING_PRESETS_DIR"
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # required as root
-    "--disable-gpu",
-    "--disable-dev-shm-usage",  # small /dev/shm in containers
-    "--disable-background-networking",  # offline: avoid refused background calls
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# At import, before any test module (or the app code it imports) looks a text up;
+# subprocesses inherit it through the environment.
+os.environ.setdefault(i18n.STRICT_ENV, "1")
 
 _SESSION_PRESETS_DIR: str | None = None
 
@@ -60,7 +58,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {
         **browser_type_launch_args,
         "executable_path": exe,
-        "args": CHROMIUM_ARGS,
+        "args": list(CHROMIUM_ARGS),
         "timeout": 60_000,  # browser launch
     }
 
@@ -86,7 +84,12 @@ def streamlit_server(
     if not APP.exists():
         pytest.fail(f"{APP} does not exist", pytrace=False)
     timeout = float(os.environ.get("STREAMLIT_START_TIMEOUT", 90))
-    server = start_streamlit(APP, tmp_path_factory.mktemp("server"), timeout=timeout)
+    server = start_streamlit(
+        APP,
+        tmp_path_factory.mktemp("server"),
+        timeout=timeout,
+        env={i18n.STRICT_ENV: os.environ[i18n.STRICT_ENV]},
+    )
     try:
         yield server
     finally:

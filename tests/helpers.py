@@ -9,13 +9,14 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.support.browser import MISSING_HINT, chromium_path
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -55,21 +56,12 @@ def plotly_spec(at: AppTest, index: int = 0) -> dict:
 # --- System Chromium (Debian package `chromium`; never `playwright install`) -------
 
 
-def chromium_path() -> str | None:
-    """The system Chromium (``CHROMIUM_PATH`` overrides it), or None if absent."""
-    cand = (
-        os.environ.get("CHROMIUM_PATH")
-        or shutil.which("chromium")
-        or "/usr/bin/chromium"
-    )
-    return cand if Path(cand).exists() else None
-
-
 def require_chromium() -> str:
-    """Skip if Chromium is missing; fail instead when REQUIRE_BROWSER=1 (.ci/run)."""
+    """The system Chromium (:func:`tests.support.browser.chromium_path`); skip if
+    it is missing, fail instead when REQUIRE_BROWSER=1 (.ci/run)."""
     exe = chromium_path()
     if exe is None:
-        msg = "chromium not found (apt-get install chromium, or set CHROMIUM_PATH)"
+        msg = f"chromium not found ({MISSING_HINT})"
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(msg, pytrace=False)
         pytest.skip(msg)

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from benchmarks.reference import solve_levels_with_scipy
 from model import equilibrium
 from model.data import load_baseline
+from tests.support.scipy_oracle import solve_levels_with_scipy
 
 TOL = equilibrium.TOLERANCE
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -26,6 +27,7 @@ from model.levers import GROUPS, LEVERS
 from model.metrics import METRICS
 from model.names import REGION_LABELS, REGIONS, SECTOR_LABELS, SECTORS
 from scenarios.store import BUILTIN_DIR
+from tests.support.i18n_keys import HELPER_FAMILIES, used_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "dashboard" / "content"
@@ -302,8 +304,18 @@ def test_missing_key_raises_in_strict_mode(monkeypatch):
         t("seminar.step_of", "zh", step=1)  # a field is missing
 
 
-def test_strict_mode_is_on_under_pytest_by_default(monkeypatch):
+def test_strict_mode_is_off_unless_switched_on(monkeypatch):
     monkeypatch.delenv(i18n.STRICT_ENV, raising=False)
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "x")  # running under pytest: no matter
+    assert not i18n.strict()
+    assert t("no.such.key", "zh") == "no.such.key"
+
+
+def test_tests_run_in_strict_mode():
+    """tests/conftest.py switches strict mode on, unless the caller chose."""
+    setting = os.environ.get(i18n.STRICT_ENV)
+    if setting != "1":
+        pytest.skip(f"the caller set {i18n.STRICT_ENV}={setting!r}")
     assert i18n.strict()
     with pytest.raises(KeyError):
         t("no.such.key", "zh")
@@ -391,7 +403,7 @@ def test_used_keys_rules(tmp_path):
         "    return region('USA', lang)\n",
         encoding="utf-8",
     )
-    used = i18n.used_keys([source])
+    used = used_keys([source])
     assert "kpi.world_welfare_change_pct.label" in used
     assert "tabs.overview" in used and "tabs.flows" not in used
     assert "views.flows.change_in" in used
@@ -400,13 +412,25 @@ def test_used_keys_rules(tmp_path):
     assert not any(k.startswith("sectors.") for k in used)
 
 
+def test_helper_families_name_real_helpers():
+    """The scanner's table of helpers follows dashboard.i18n: a renamed helper
+    would otherwise leave its key family unused."""
+    missing = [
+        name for name in HELPER_FAMILIES if not callable(getattr(i18n, name, None))
+    ]
+    assert not missing, missing
+    for families in HELPER_FAMILIES.values():
+        for family in families:
+            assert any(k == family or k.startswith(family) for k in i18n.keys()), family
+
+
 def test_every_seminar_key_is_used():
-    used = i18n.used_keys()
+    used = used_keys()
     seminar = {k for k in i18n.keys() if k.startswith("seminar.")}
     assert seminar - used == set()
 
 
 def test_every_key_is_used():
     """No text in the catalogues may sit unused."""
-    unused = i18n.keys() - i18n.used_keys()
+    unused = i18n.keys() - used_keys()
     assert not unused, sorted(unused)

@@ -1,6 +1,6 @@
 """Load: several browser sessions at once against one ``streamlit run app.py``.
 
-A small run of the load benchmark (benchmarks/load.py: 6 sessions, 20 s of
+A small run of the load benchmark (tests/support/load.py: 6 sessions, 20 s of
 moving sliders and switching presets) as a subprocess: it must report no error
 (page errors, console errors, failed HTTP or websocket traffic, exceptions on the
 page, interactions that never finished), no request leaving the machine, and
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import load
 from helpers import ROOT, require_chromium
+from tests.support import load
 
 SESSIONS = 6
 DURATION_S = 20
@@ -35,7 +35,7 @@ def test_concurrent_sessions_without_errors(tmp_path: Path) -> None:
     exe = require_chromium()
     out = tmp_path / "load.json"
     cmd = [
-        sys.executable, "-m", "benchmarks.load",
+        sys.executable, "-m", "tests.support.load",
         "--sessions", str(SESSIONS),
         "--duration", str(DURATION_S),
         "--think", "1", "3",

@@ -136,9 +136,7 @@ def _lever_range(lever: Lever, lang: str = "en") -> str:
     return f"{lever.minimum:g} – {lever.maximum:g}"
 
 
-def lever_table(
-    levers: Levers, preset: Scenario, lang: str = "en"
-) -> pd.DataFrame:
+def lever_table(levers: Levers, preset: Scenario, lang: str = "en") -> pd.DataFrame:
     """Every lever with its range, default, current and preset value (as text)."""
     rows = []
     for lever in LEVERS:
@@ -234,8 +232,7 @@ def _python_literal(value: object) -> str:
 def reproduce_snippet(levers: Levers) -> str:
     """Python that solves the same scenario (only the non-default levers)."""
     items = ", ".join(
-        f"{json.dumps(k)}: {_python_literal(v)}"
-        for k, v in levers.changed().items()
+        f"{json.dumps(k)}: {_python_literal(v)}" for k, v in levers.changed().items()
     )
     return (
         "from model.simulation import simulate\n"

@@ -1,7 +1,8 @@
 """An independent reference: the same equilibrium in levels, solved by scipy.
 
-Used by the benchmark (agreement and speed ratio) and by a cross-check test. It
-shares no code with :mod:`model.equilibrium`.
+Used by a cross-check test (tests/test_equilibrium.py) and by the benchmark
+(agreement and speed ratio, ``python -m benchmarks``). It shares no code with
+:mod:`model.equilibrium`.
 """
 
 from __future__ import annotations

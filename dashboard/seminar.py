@@ -22,7 +22,7 @@ URL: ``?view=seminar&step=3`` (1-based). A step that is not a number or is out o
 range opens step 1 with a visible notice. This module reads and writes only the
 ``step`` parameter; ``view`` and ``lang`` belong to the app.
 
-Session keys: every key of :data:`SESSION_KEYS`, all prefixed ``seminar_``.
+Session keys: the ``*_KEY`` constants, all prefixed ``seminar_``.
 """
 
 from __future__ import annotations
@@ -84,16 +84,6 @@ BEFORE_KEY = "seminar_before"
 STORYLINE_KEY = "seminar_storyline"
 INPUT_KEY = "seminar_storyline_input"
 MESSAGES_KEY = "seminar_messages"
-SESSION_KEYS: tuple[str, ...] = (
-    STEP_KEY,
-    REVEALED_KEY,
-    REPLAY_KEY,
-    SHOWN_KEY,
-    BEFORE_KEY,
-    STORYLINE_KEY,
-    INPUT_KEY,
-    MESSAGES_KEY,
-)
 
 CHART_KEY = "seminar_chart"
 BEFORE_CHART_KEY = "seminar_chart_before"
@@ -114,7 +104,6 @@ FONT_FAMILY = (
 the figure itself: Streamlit's Plotly theme replaces the template's font, and a
 font list without a Chinese font draws Chinese with Japanese glyph forms."""
 FONT_SIZE = 24
-TITLE_FONT_SIZE = 30
 CHART_HEIGHT = 680
 PAIR_FONT_SIZE = 20
 PAIR_HEIGHT = 560
@@ -563,23 +552,6 @@ def projector_layout(
     return fig
 
 
-def _points(
-    presets: Mapping[str, Scenario],
-    solve: Callable[[Mapping[str, policy.LeverValue]], Simulation],
-) -> pd.DataFrame:
-    """Every preset on the security-cost plane, when the app passes no points."""
-    rows = []
-    for preset_id, scenario in presets.items():
-        try:
-            point = current_point(solve(scenario.levers()))
-        except ConvergenceError:
-            continue
-        rows.append({"id": preset_id, "name": scenario.name, **point.to_dict()})
-    return pd.DataFrame(
-        rows, columns=["id", "name", "coalition_cost_usd_bn", "china_cost_pct"]
-    )
-
-
 # --- drawing ------------------------------------------------------------------------
 
 
@@ -766,7 +738,7 @@ def render(
     presets: Mapping[str, Scenario],
     solve: Callable[[Mapping[str, policy.LeverValue]], Simulation],
     lang: str,
-    points: pd.DataFrame | None = None,
+    points: pd.DataFrame,
 ) -> None:
     """Draw the seminar view.
 
@@ -779,10 +751,10 @@ def render(
         may raise ConvergenceError.
     lang : "en" or "zh"
         The language of every text.
-    points : DataFrame, optional
+    points : DataFrame
         The built-in presets on the security-cost plane
         (``dashboard.cache.preset_points()``: id, name, coalition_cost_usd_bn,
-        china_cost_pct); solved here from ``presets`` when not given.
+        china_cost_pct).
     """
     st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
     if not presets:
@@ -819,12 +791,11 @@ def render(
                 else None
             )
             _kpis(sim, previous, lang)
-            table = points if points is not None else _points(presets, solve)
             if st.session_state.get(REPLAY_KEY) and st.session_state.get(BEFORE_KEY):
-                _replay(step, sim, table, presets, solve, lang)
+                _replay(step, sim, points, presets, solve, lang)
             else:
                 st.plotly_chart(
-                    projector_layout(step_figure(step, sim, table, presets, lang)),
+                    projector_layout(step_figure(step, sim, points, presets, lang)),
                     config=PLOTLY_CONFIG,
                     key=CHART_KEY,
                 )

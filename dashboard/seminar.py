@@ -13,10 +13,8 @@ The storyline is an ordered list of preset ids: by default the real policy
 timeline and then the contrasting designs, from ``content/storyline.json``; each
 built-in step's narrative and question are in the language files
 (``seminar.narratives.<id>``, ``seminar.questions.<id>``). A presenter can type
-their own list; saved, it goes to :data:`STORYLINE_FILE` in the user preset
-folder (``DECOUPLING_PRESETS_DIR``) and opens in every later session. The file
-name starts with a dot because the preset store skips hidden files: a
-``storyline.json`` there would be listed as a broken preset.
+their own list; saved (:mod:`scenarios.storylines`), it opens in every later
+session.
 
 URL: ``?view=seminar&step=3`` (1-based). A step that is not a number or is out of
 range opens step 1 with a visible notice. This module reads and writes only the
@@ -30,11 +28,8 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,18 +55,13 @@ from dashboard.theme import PLOTLY_CONFIG
 from model import policy
 from model.simulation import ConvergenceError, Simulation
 from scenarios.schema import Scenario
-from scenarios.store import default_user_dir
+from scenarios.storylines import load_storyline, parse_ids, save_storyline, split_ids
 
 VIEW_PARAM = "view"
 VIEW_VALUE = "seminar"
 STEP_PARAM = "step"
 
 STORYLINE_CONTENT = Path(__file__).resolve().parent / "content" / "storyline.json"
-STORYLINE_FILE = ".storyline.json"
-"""The presenter's saved storyline, in the user preset folder."""
-STORYLINE_VERSION = 1
-MAX_STORYLINE_BYTES = 64 * 1024
-MAX_STEPS = 60
 MAX_SHOWN_ID = 40
 CHARTS: tuple[str, ...] = ("map", "welfare")
 DEFAULT_CHART = "map"
@@ -168,73 +158,6 @@ def chart_for(preset_id: str) -> str:
     return charts.get(preset_id, DEFAULT_CHART)
 
 
-def parse_ids(text: str, presets: Mapping[str, object]) -> tuple[list[str], list[str]]:
-    """Preset ids typed by a presenter -> (known ids in order, unknown ones).
-
-    Separators: commas (also the Chinese ，and 、), semicolons and white space.
-    At most :data:`MAX_STEPS` known ids are kept.
-    """
-    parts = [p for p in re.split(r"[\s,，、;；]+", text or "") if p]
-    known = [p for p in parts if p in presets][:MAX_STEPS]
-    unknown = list(dict.fromkeys(p for p in parts if p not in presets))
-    return known, unknown
-
-
-def storyline_path() -> Path:
-    """Where a saved storyline lives: the user preset folder, read at each call."""
-    return default_user_dir() / STORYLINE_FILE
-
-
-def save_storyline(ids: Sequence[str], path: Path | None = None) -> Path:
-    """Write the storyline atomically (temporary file, fsync, ``os.replace``)."""
-    target = path or storyline_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    payload = json.dumps(
-        {"version": STORYLINE_VERSION, "steps": list(ids)}, indent=2
-    ).encode("utf-8")
-    temp: Path | None = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            dir=target.parent, prefix=".tmp-storyline-", suffix=".json", delete=False
-        ) as handle:
-            temp = Path(handle.name)
-            handle.write(payload + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-        temp = None
-    finally:
-        if temp is not None:
-            with suppress(OSError):
-                temp.unlink()
-    return target
-
-
-def load_storyline(path: Path | None = None) -> list[str] | None:
-    """The ids of a saved storyline; None if there is none.
-
-    Raises ValueError (with a one-line reason) for a file that cannot be used.
-    """
-    source = path or storyline_path()
-    try:
-        with open(source, "rb") as handle:
-            data = handle.read(MAX_STORYLINE_BYTES + 1)
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise ValueError(f"cannot read the file ({error.strerror or error})") from None
-    if len(data) > MAX_STORYLINE_BYTES:
-        raise ValueError(f"larger than {MAX_STORYLINE_BYTES} bytes")
-    try:
-        content = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"not valid JSON ({error})") from None
-    steps = content.get("steps") if isinstance(content, dict) else None
-    if not isinstance(steps, list) or not all(isinstance(s, str) for s in steps):
-        raise ValueError('expected {"version": 1, "steps": ["preset_id", ...]}')
-    return steps
-
-
 def parse_step(raw: object, total: int) -> tuple[int, bool]:
     """The 1-based step a URL asks for -> (step, valid); junk or out of range ->
     (1, False)."""
@@ -270,8 +193,7 @@ def _initialise(presets: Mapping[str, Scenario], lang: str) -> None:
         _say("warning", t("seminar.storyline.broken", lang, error=plain(str(error))))
         saved = None
     if saved is not None:
-        known = [i for i in saved if i in presets][:MAX_STEPS]
-        unknown = list(dict.fromkeys(i for i in saved if i not in presets))
+        known, unknown = split_ids(saved, presets)
         if unknown:
             _say("warning", _unknown_message(unknown, lang))
         if known:

@@ -18,6 +18,7 @@ from dashboard import i18n, seminar
 from dashboard.format import plain
 from dashboard.i18n import t
 from model.simulation import simulate
+from scenarios import storylines
 from scenarios.store import PresetStore
 
 SCRIPT = """\
@@ -303,10 +304,12 @@ def test_kpi_changes_are_given_against_the_previous_step():
 
 def test_parse_ids():
     presets = dict.fromkeys(TIMELINE)
-    known, unknown = seminar.parse_ids("oct_2022_rule, nope，cooperation、x y", presets)
+    known, unknown = storylines.parse_ids(
+        "oct_2022_rule, nope，cooperation、x y", presets
+    )
     assert known == ["oct_2022_rule", "cooperation"]
     assert unknown == ["nope", "x", "y"]
-    assert seminar.parse_ids("", presets) == ([], [])
+    assert storylines.parse_ids("", presets) == ([], [])
 
 
 def test_saving_a_storyline_writes_the_file_and_it_opens_next_time(script, presets_dir):
@@ -316,9 +319,9 @@ def test_saving_a_storyline_writes_the_file_and_it_opens_next_time(script, prese
     ).run()
     at.button(key="seminar_storyline_save").click().run()
     assert not at.exception
-    saved = presets_dir / seminar.STORYLINE_FILE
+    saved = presets_dir / storylines.STORYLINE_FILE
     assert json.loads(saved.read_text(encoding="utf-8")) == {
-        "version": seminar.STORYLINE_VERSION,
+        "version": storylines.STORYLINE_VERSION,
         "steps": ["oct_2023_update", "cooperation"],
     }
     assert any("not\\_a\\_preset" in w.value for w in at.warning)
@@ -343,7 +346,7 @@ def test_using_a_storyline_without_saving_and_going_back(script, presets_dir):
     at.text_input(key=seminar.INPUT_KEY).input("cooperation, no_controls").run()
     at.button(key="seminar_storyline_apply").click().run()
     assert t("seminar.step_of", "en", step=1, total=2) in step_caption(at)
-    assert not (presets_dir / seminar.STORYLINE_FILE).exists()
+    assert not (presets_dir / storylines.STORYLINE_FILE).exists()
     at.button(key="seminar_storyline_reset").click().run()
     assert t("seminar.step_of", "en", step=1, total=11) in step_caption(at)
 
@@ -358,7 +361,7 @@ def test_a_storyline_of_unknown_ids_changes_nothing(script):
 
 def test_a_broken_saved_storyline_is_reported_and_ignored(script, presets_dir):
     presets_dir.mkdir(parents=True)
-    (presets_dir / seminar.STORYLINE_FILE).write_text("{not json", encoding="utf-8")
+    (presets_dir / storylines.STORYLINE_FILE).write_text("{not json", encoding="utf-8")
     at = open_at(script)
     assert not at.exception
     assert at.warning
@@ -367,9 +370,9 @@ def test_a_broken_saved_storyline_is_reported_and_ignored(script, presets_dir):
 
 def test_save_and_load_round_trip(tmp_path):
     path = tmp_path / "deep" / "storyline.json"
-    seminar.save_storyline(["a", "b"], path)
-    assert seminar.load_storyline(path) == ["a", "b"]
-    assert seminar.load_storyline(tmp_path / "missing.json") is None
+    storylines.save_storyline(["a", "b"], path)
+    assert storylines.load_storyline(path) == ["a", "b"]
+    assert storylines.load_storyline(tmp_path / "missing.json") is None
     (tmp_path / "bad.json").write_text('{"steps": [1, 2]}', encoding="utf-8")
     with pytest.raises(ValueError):
-        seminar.load_storyline(tmp_path / "bad.json")
+        storylines.load_storyline(tmp_path / "bad.json")

@@ -2,19 +2,13 @@
 
 One step at a time: the preset's name and date, a short narrative in our own
 words, the question to the room and the preset's citations. The numbers stay
-hidden until the presenter clicks "Reveal": then one big chart (the welfare bars
-or the security-cost map, per step) and three big KPI numbers appear. "Replay the
-last change" shows the step shown before next to this one, same chart, side by
-side. The projector theme (large type, high contrast, no sidebar, and a font list
-that names a Simplified Chinese font, so that Chinese text is not drawn with
-Japanese glyph forms) is a constant CSS string of this module.
-
-The storyline is an ordered list of preset ids: by default the real policy
-timeline and then the contrasting designs, from ``content/storyline.json``; each
-built-in step's narrative and question are in the language files
-(``seminar.narratives.<id>``, ``seminar.questions.<id>``). A presenter can type
-their own list; saved (:mod:`scenarios.storylines`), it opens in every later
-session.
+hidden until the presenter clicks "Reveal": then one big chart and three big KPI
+numbers appear. "Replay the last change" shows the step shown before next to this
+one, same chart, side by side. The projector theme (large type, high contrast, no
+sidebar, and a font list that names a Simplified Chinese font, so that Chinese
+text is not drawn with Japanese glyph forms) is a constant CSS string of this
+module. The steps and their texts are :mod:`dashboard.seminar_steps`, the charts
+this module and the saved storyline :mod:`scenarios.storylines`.
 
 URL: ``?view=seminar&step=3`` (1-based). A step that is not a number or is out of
 range opens step 1 with a visible notice. This module reads and writes only the
@@ -26,12 +20,8 @@ Session keys: the ``*_KEY`` constants, all prefixed ``seminar_``.
 from __future__ import annotations
 
 import html
-import json
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -40,31 +30,40 @@ import streamlit as st
 from dashboard import figures
 from dashboard.format import plain
 from dashboard.i18n import (
-    format_date,
     format_number,
     format_percent,
-    format_pp,
-    format_usd_bn,
-    has,
     has_cjk,
     preset_text,
     region,
     t,
 )
+from dashboard.seminar_steps import (
+    KPIS,
+    Step,
+    clamp_step,
+    default_steps,
+    kpi_texts,
+    left_behind,
+    opening_storyline,
+    parse_step,
+    playable_steps,
+    preset_name,
+    shown_text,
+    step_caption,
+    step_narrative,
+    step_question,
+    steps_for,
+    unknown_ids_message,
+)
 from dashboard.theme import PLOTLY_CONFIG
 from model import policy
 from model.simulation import ConvergenceError, Simulation
 from scenarios.schema import Scenario
-from scenarios.storylines import load_storyline, parse_ids, save_storyline, split_ids
+from scenarios.storylines import load_storyline, parse_ids, save_storyline
 
 VIEW_PARAM = "view"
 VIEW_VALUE = "seminar"
 STEP_PARAM = "step"
-
-STORYLINE_CONTENT = Path(__file__).resolve().parent / "content" / "storyline.json"
-MAX_SHOWN_ID = 40
-CHARTS: tuple[str, ...] = ("map", "welfare")
-DEFAULT_CHART = "map"
 
 STEP_KEY = "seminar_step"
 REVEALED_KEY = "seminar_revealed"
@@ -78,25 +77,6 @@ MESSAGES_KEY = "seminar_messages"
 CHART_KEY = "seminar_chart"
 BEFORE_CHART_KEY = "seminar_chart_before"
 AFTER_CHART_KEY = "seminar_chart_after"
-
-KPIS: tuple[tuple[str, str], ...] = (
-    ("china_prices", "china_tech_price_change_pct"),
-    ("coalition_welfare", "coalition_welfare_change_usd_bn"),
-    ("backfill", "backfill_share"),
-)
-"""The three numbers a step reveals: (seminar.kpi key, metric)."""
-
-FONT_FAMILY = (
-    '"Source Sans", "Source Sans Pro", "Noto Sans CJK SC", "Source Han Sans SC", '
-    '"PingFang SC", "Microsoft YaHei", sans-serif'
-)
-"""Chart font: Streamlit's own Latin font, then Simplified Chinese fonts. Set on
-the figure itself: Streamlit's Plotly theme replaces the template's font, and a
-font list without a Chinese font draws Chinese with Japanese glyph forms."""
-FONT_SIZE = 24
-CHART_HEIGHT = 680
-PAIR_FONT_SIZE = 20
-PAIR_HEIGHT = 560
 
 PROJECTOR_CSS = """
 <style>
@@ -133,183 +113,17 @@ PROJECTOR_CSS = """
 """The projector theme: a constant, never built from user text."""
 
 
-@dataclass(frozen=True)
-class Step:
-    """One step of a storyline: a preset and the chart its reveal shows."""
-
-    preset: str
-    chart: str = DEFAULT_CHART
-
-
-# --- storylines ---------------------------------------------------------------------
-
-
-def default_storyline() -> list[Step]:
-    """The policy timeline and the contrasts, from content/storyline.json."""
-    data = json.loads(STORYLINE_CONTENT.read_text(encoding="utf-8"))
-    return [
-        Step(item["preset"], item.get("chart", DEFAULT_CHART)) for item in data["steps"]
-    ]
-
-
-def chart_for(preset_id: str) -> str:
-    """The chart of a preset's step: as in the default storyline, else the map."""
-    charts = {step.preset: step.chart for step in default_storyline()}
-    return charts.get(preset_id, DEFAULT_CHART)
-
-
-def parse_step(raw: object, total: int) -> tuple[int, bool]:
-    """The 1-based step a URL asks for -> (step, valid); junk or out of range ->
-    (1, False)."""
-    text = str(raw).strip()
-    if re.fullmatch(r"\d{1,6}", text) and 1 <= int(text) <= total:
-        return int(text), True
-    return 1, False
-
-
-def _shown_text(text: object) -> str:
-    """User text quoted in a message: shortened and Markdown-escaped."""
-    short = str(text)
-    if len(short) > MAX_SHOWN_ID:
-        short = short[:MAX_SHOWN_ID] + "..."
-    return plain(short)
-
-
-# --- session state ------------------------------------------------------------------
-
-
-def _say(kind: str, text: str) -> None:
-    st.session_state.setdefault(MESSAGES_KEY, []).append((kind, text))
-
-
-def _initialise(presets: Mapping[str, Scenario], lang: str) -> None:
-    """Once per session: the saved storyline if there is one, else the default."""
-    if STORYLINE_KEY in st.session_state:
-        return
-    steps = [s for s in default_storyline() if s.preset in presets]
-    try:
-        saved = load_storyline()
-    except ValueError as error:
-        _say("warning", t("seminar.storyline.broken", lang, error=plain(str(error))))
-        saved = None
-    if saved is not None:
-        known, unknown = split_ids(saved, presets)
-        if unknown:
-            _say("warning", _unknown_message(unknown, lang))
-        if known:
-            steps = [Step(i, chart_for(i)) for i in known]
-    if not steps:  # no storyline preset exists at all: every preset, in order
-        steps = [Step(i, chart_for(i)) for i in presets]
-    st.session_state[STORYLINE_KEY] = steps
-    st.session_state[INPUT_KEY] = ", ".join(s.preset for s in steps)
-
-
-def _unknown_message(unknown: Sequence[str], lang: str) -> str:
-    shown = ", ".join(_shown_text(i) for i in unknown[:10])
-    if len(unknown) > 10:
-        shown += ", ..."
-    return t("seminar.storyline.unknown", lang, ids=shown)
-
-
-def _go_to(step: int) -> None:
-    st.session_state[STEP_KEY] = step
-    st.session_state[REVEALED_KEY] = None
-    st.session_state[REPLAY_KEY] = False
-    st.query_params[STEP_PARAM] = str(step)
-
-
-def _move(delta: int, total: int) -> None:
-    """on_click of Previous / Next."""
-    step = int(st.session_state.get(STEP_KEY, 1)) + delta
-    _go_to(min(max(step, 1), total))
-
-
-def _reveal(token: tuple[int, str] | None) -> None:
-    """on_click of Reveal / Hide: ``token`` is (step, preset) or None to hide."""
-    st.session_state[REVEALED_KEY] = token
-    if token is None:
-        st.session_state[REPLAY_KEY] = False
-
-
-def _toggle_replay() -> None:
-    st.session_state[REPLAY_KEY] = not st.session_state.get(REPLAY_KEY, False)
-
-
-def _apply(presets: Mapping[str, Scenario], lang: str, save: bool) -> None:
-    """on_click of "Use this storyline" and "Save this storyline"."""
-    known, unknown = parse_ids(st.session_state.get(INPUT_KEY, ""), presets)
-    if unknown:
-        _say("warning", _unknown_message(unknown, lang))
-    if not known:
-        _say("error", t("seminar.storyline.empty", lang))
-        return
-    st.session_state[STORYLINE_KEY] = [Step(i, chart_for(i)) for i in known]
-    st.session_state[INPUT_KEY] = ", ".join(known)
-    st.session_state[SHOWN_KEY] = None
-    st.session_state[BEFORE_KEY] = None
-    _go_to(1)
-    if not save:
-        _say("success", t("seminar.storyline.applied", lang, n=len(known)))
-        return
-    try:
-        save_storyline(known)
-    except OSError as error:
-        detail = plain(error.strerror or str(error))
-        _say("error", t("seminar.storyline.save_failed", lang, error=detail))
-        return
-    _say("success", t("seminar.storyline.saved", lang, n=len(known)))
-
-
-def _reset(presets: Mapping[str, Scenario], lang: str) -> None:
-    """on_click of "Back to the policy timeline" (this session only)."""
-    steps = [s for s in default_storyline() if s.preset in presets]
-    if not steps:
-        return
-    st.session_state[STORYLINE_KEY] = steps
-    st.session_state[INPUT_KEY] = ", ".join(s.preset for s in steps)
-    st.session_state[SHOWN_KEY] = None
-    st.session_state[BEFORE_KEY] = None
-    _go_to(1)
-    _say("info", t("seminar.storyline.reset_done", lang, n=len(steps)))
-
-
-def _current_step(total: int, lang: str) -> int:
-    """The step from the URL (clamped with a notice), else the session's."""
-    raw = st.query_params.get(STEP_PARAM)
-    if raw is None:
-        step = min(max(int(st.session_state.get(STEP_KEY, 1)), 1), total)
-    else:
-        step, valid = parse_step(raw, total)
-        if not valid:
-            st.warning(
-                t("seminar.step_clamped", lang, given=_shown_text(raw), total=total),
-                icon="⚠️",
-            )
-    if st.session_state.get(STEP_KEY) != step:
-        st.session_state[STEP_KEY] = step
-        st.session_state[REVEALED_KEY] = None
-        st.session_state[REPLAY_KEY] = False
-    if st.query_params.get(STEP_PARAM) != str(step):
-        st.query_params[STEP_PARAM] = str(step)
-    return step
-
-
-def _remember(step: int, preset_id: str) -> None:
-    """Track the step on screen; when it changes, the old one becomes 'before'."""
-    shown = (step, preset_id)
-    previous = st.session_state.get(SHOWN_KEY)
-    if previous is not None and tuple(previous) != shown:
-        st.session_state[BEFORE_KEY] = previous[1]
-    st.session_state[SHOWN_KEY] = shown
-
-
-# --- figures ------------------------------------------------------------------------
-
-
-def _name(preset_id: str, presets: Mapping[str, Scenario], lang: str) -> str:
-    scenario = presets.get(preset_id)
-    default = scenario.name if scenario is not None else preset_id
-    return preset_text(preset_id, "name", lang, default)
+FONT_FAMILY = (
+    '"Source Sans", "Source Sans Pro", "Noto Sans CJK SC", "Source Han Sans SC", '
+    '"PingFang SC", "Microsoft YaHei", sans-serif'
+)
+"""Chart font: Streamlit's own Latin font, then Simplified Chinese fonts. Set on
+the figure itself: Streamlit's Plotly theme replaces the template's font, and a
+font list without a Chinese font draws Chinese with Japanese glyph forms."""
+FONT_SIZE = 24
+CHART_HEIGHT = 680
+PAIR_FONT_SIZE = 20
+PAIR_HEIGHT = 560
 
 
 def _width(text: str) -> int:
@@ -474,40 +288,142 @@ def projector_layout(
     return fig
 
 
+def replay_figure(
+    step: Step,
+    sim: Simulation,
+    points: pd.DataFrame,
+    presets: Mapping[str, Scenario],
+    lang: str,
+    *,
+    label: str,
+    preset_id: str,
+) -> go.Figure:
+    """One half of the replay: the step's chart for ``sim`` (the preset
+    ``preset_id``), titled by the text ``label`` (``seminar.before`` or
+    ``seminar.after``) with the preset's name, over the chart's own takeaway."""
+    fig = step_figure(step, sim, points, presets, lang)
+    takeaway = fig.layout.title.text or ""
+    name = html.escape(preset_name(preset_id, presets, lang), quote=False)
+    heading = t(label, lang, name=name)
+    fig.update_layout(title_text=f"{heading}<br><sup>{_wrap(takeaway, 80)}</sup>")
+    return projector_layout(fig, font_size=PAIR_FONT_SIZE, height=PAIR_HEIGHT)
+
+
+# --- session state ------------------------------------------------------------------
+
+
+def _say(kind: str, text: str) -> None:
+    st.session_state.setdefault(MESSAGES_KEY, []).append((kind, text))
+
+
+def _initialise(presets: Mapping[str, Scenario], lang: str) -> None:
+    """Once per session: the saved storyline if there is one, else the default."""
+    if STORYLINE_KEY in st.session_state:
+        return
+    try:
+        saved = load_storyline()
+    except ValueError as error:
+        _say("warning", t("seminar.storyline.broken", lang, error=plain(str(error))))
+        saved = None
+    steps, unknown = opening_storyline(presets, saved)
+    if unknown:
+        _say("warning", unknown_ids_message(unknown, lang))
+    st.session_state[STORYLINE_KEY] = steps
+    st.session_state[INPUT_KEY] = ", ".join(s.preset for s in steps)
+
+
+def _go_to(step: int) -> None:
+    st.session_state[STEP_KEY] = step
+    st.session_state[REVEALED_KEY] = None
+    st.session_state[REPLAY_KEY] = False
+    st.query_params[STEP_PARAM] = str(step)
+
+
+def _move(delta: int, total: int) -> None:
+    """on_click of Previous / Next."""
+    _go_to(clamp_step(int(st.session_state.get(STEP_KEY, 1)) + delta, total))
+
+
+def _reveal(token: tuple[int, str] | None) -> None:
+    """on_click of Reveal / Hide: ``token`` is (step, preset) or None to hide."""
+    st.session_state[REVEALED_KEY] = token
+    if token is None:
+        st.session_state[REPLAY_KEY] = False
+
+
+def _toggle_replay() -> None:
+    st.session_state[REPLAY_KEY] = not st.session_state.get(REPLAY_KEY, False)
+
+
+def _apply(presets: Mapping[str, Scenario], lang: str, save: bool) -> None:
+    """on_click of "Use this storyline" and "Save this storyline"."""
+    known, unknown = parse_ids(st.session_state.get(INPUT_KEY, ""), presets)
+    if unknown:
+        _say("warning", unknown_ids_message(unknown, lang))
+    if not known:
+        _say("error", t("seminar.storyline.empty", lang))
+        return
+    st.session_state[STORYLINE_KEY] = steps_for(known)
+    st.session_state[INPUT_KEY] = ", ".join(known)
+    st.session_state[SHOWN_KEY] = None
+    st.session_state[BEFORE_KEY] = None
+    _go_to(1)
+    if not save:
+        _say("success", t("seminar.storyline.applied", lang, n=len(known)))
+        return
+    try:
+        save_storyline(known)
+    except OSError as error:
+        detail = plain(error.strerror or str(error))
+        _say("error", t("seminar.storyline.save_failed", lang, error=detail))
+        return
+    _say("success", t("seminar.storyline.saved", lang, n=len(known)))
+
+
+def _reset(presets: Mapping[str, Scenario], lang: str) -> None:
+    """on_click of "Back to the policy timeline" (this session only)."""
+    steps = default_steps(presets)
+    if not steps:
+        return
+    st.session_state[STORYLINE_KEY] = steps
+    st.session_state[INPUT_KEY] = ", ".join(s.preset for s in steps)
+    st.session_state[SHOWN_KEY] = None
+    st.session_state[BEFORE_KEY] = None
+    _go_to(1)
+    _say("info", t("seminar.storyline.reset_done", lang, n=len(steps)))
+
+
+def _current_step(total: int, lang: str) -> int:
+    """The step from the URL (clamped with a notice), else the session's."""
+    raw = st.query_params.get(STEP_PARAM)
+    if raw is None:
+        step = clamp_step(int(st.session_state.get(STEP_KEY, 1)), total)
+    else:
+        step, valid = parse_step(raw, total)
+        if not valid:
+            st.warning(
+                t("seminar.step_clamped", lang, given=shown_text(raw), total=total),
+                icon="⚠️",
+            )
+    if st.session_state.get(STEP_KEY) != step:
+        st.session_state[STEP_KEY] = step
+        st.session_state[REVEALED_KEY] = None
+        st.session_state[REPLAY_KEY] = False
+    if st.query_params.get(STEP_PARAM) != str(step):
+        st.query_params[STEP_PARAM] = str(step)
+    return step
+
+
+def _remember(step: int, preset_id: str) -> None:
+    """Track the step on screen; when it changes, the old one becomes 'before'."""
+    shown = (step, preset_id)
+    before = left_behind(st.session_state.get(SHOWN_KEY), shown)
+    if before is not None:
+        st.session_state[BEFORE_KEY] = before
+    st.session_state[SHOWN_KEY] = shown
+
+
 # --- drawing ------------------------------------------------------------------------
-
-
-def kpi_texts(
-    sim: Simulation, previous: Simulation | None, lang: str
-) -> list[tuple[str, str, str | None]]:
-    """(label, value, change from the previous step or None) of the three KPIs."""
-    out = []
-    for key, metric in KPIS:
-        value = sim.metrics.scalar(metric)
-        if metric == "coalition_welfare_change_usd_bn":
-            shown = format_usd_bn(value, lang, 2)
-            change = format_usd_bn
-        elif metric == "backfill_share":
-            shown = format_percent(value, lang, 0, signed=False, share=True)
-            change = _backfill_change
-        else:
-            shown = format_percent(value, lang, 2)
-            change = _price_change
-        delta = None
-        if previous is not None:
-            diff = value - previous.metrics.scalar(metric)
-            if math.isfinite(diff):
-                delta = t("seminar.delta_previous", lang, value=change(diff, lang))
-        out.append((t(f"seminar.kpi.{key}", lang), shown, delta))
-    return out
-
-
-def _backfill_change(diff: float, lang: str) -> str:
-    return format_pp(100 * diff, lang, 0)
-
-
-def _price_change(diff: float, lang: str) -> str:
-    return format_pp(diff, lang, 2)
 
 
 def _kpis(sim: Simulation, previous: Simulation | None, lang: str) -> None:
@@ -530,24 +446,12 @@ def _kpis(sim: Simulation, previous: Simulation | None, lang: str) -> None:
 def _header(
     step_no: int, total: int, step: Step, scenario: Scenario, lang: str
 ) -> None:
-    name = _name(step.preset, {step.preset: scenario}, lang)
-    when = (
-        t("seminar.as_of", lang, date=format_date(scenario.as_of, lang))
-        if scenario.as_of is not None
-        else t("seminar.undated", lang)
-    )
-    st.caption(f"{t('seminar.step_of', lang, step=step_no, total=total)} · {when}")
+    name = preset_name(step.preset, {step.preset: scenario}, lang)
+    st.caption(step_caption(step_no, total, scenario, lang))
     st.header(plain(name), anchor=False)
-    narrative = f"seminar.narratives.{step.preset}"
-    if has(narrative):
-        st.markdown(t(narrative, lang))
-    elif scenario.description:
-        st.markdown(plain(scenario.description))
-
-
-def _question(step: Step, lang: str) -> str:
-    key = f"seminar.questions.{step.preset}"
-    return t(key, lang) if has(key) else t("seminar.default_question", lang)
+    narrative = step_narrative(step, scenario, lang)
+    if narrative is not None:
+        st.markdown(narrative)
 
 
 def _citations(scenario: Scenario, lang: str) -> None:
@@ -634,7 +538,7 @@ def _storyline_editor(presets: Mapping[str, Scenario], lang: str) -> None:
                 {
                     t("seminar.storyline.col_id", lang): list(presets),
                     t("seminar.storyline.col_name", lang): [
-                        _name(i, presets, lang) for i in presets
+                        preset_name(i, presets, lang) for i in presets
                     ],
                 }
             ),
@@ -684,9 +588,7 @@ def render(
     _initialise(presets, lang)
     for kind, text in st.session_state.pop(MESSAGES_KEY, []):
         getattr(st, kind)(text)
-    steps: list[Step] = [
-        s for s in st.session_state[STORYLINE_KEY] if s.preset in presets
-    ] or [Step(next(iter(presets)))]
+    steps = playable_steps(st.session_state[STORYLINE_KEY], presets)
     total = len(steps)
     step_no = _current_step(total, lang)
     step = steps[step_no - 1]
@@ -698,7 +600,7 @@ def render(
     revealed = st.session_state.get(REVEALED_KEY) == token
     if not revealed:
         st.subheader(t("seminar.prediction", lang), anchor=False)
-        st.markdown(f"### {_question(step, lang)}")
+        st.markdown(f"### {step_question(step, lang)}")
         st.caption(t("seminar.think", lang))
     _nav(step_no, total, token, lang)
 
@@ -749,13 +651,7 @@ def _replay(
         ),
         strict=True,
     ):
-        fig = step_figure(step, result, points, presets, lang)
-        takeaway = fig.layout.title.text or ""
-        name = html.escape(_name(preset_id, presets, lang), quote=False)
-        heading = t(label, lang, name=name)
-        fig.update_layout(title_text=f"{heading}<br><sup>{_wrap(takeaway, 80)}</sup>")
-        column.plotly_chart(
-            projector_layout(fig, font_size=PAIR_FONT_SIZE, height=PAIR_HEIGHT),
-            config=PLOTLY_CONFIG,
-            key=key,
+        fig = replay_figure(
+            step, result, points, presets, lang, label=label, preset_id=preset_id
         )
+        column.plotly_chart(fig, config=PLOTLY_CONFIG, key=key)

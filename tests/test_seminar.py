@@ -14,7 +14,7 @@ import math
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import i18n, seminar
+from dashboard import i18n, seminar, seminar_steps
 from dashboard.format import plain
 from dashboard.i18n import t
 from model.simulation import simulate
@@ -106,9 +106,9 @@ def query_step(at: AppTest) -> str:
 
 
 def test_default_storyline_is_the_timeline_then_the_contrasts():
-    steps = seminar.default_storyline()
+    steps = seminar_steps.default_storyline()
     assert [s.preset for s in steps] == TIMELINE
-    assert {s.chart for s in steps} <= set(seminar.CHARTS)
+    assert {s.chart for s in steps} <= set(seminar_steps.CHARTS)
     builtin = {e.id for e in PresetStore().list()[0] if e.origin == "built-in"}
     assert set(TIMELINE) <= builtin
 
@@ -172,10 +172,10 @@ def test_a_bad_step_in_chinese_is_explained_in_chinese(script):
 
 
 def test_parse_step():
-    assert seminar.parse_step("3", 11) == (3, True)
-    assert seminar.parse_step(" 11 ", 11) == (11, True)
+    assert seminar_steps.parse_step("3", 11) == (3, True)
+    assert seminar_steps.parse_step(" 11 ", 11) == (11, True)
     for raw in ("0", "12", "x", "", "1e3", "03a"):
-        assert seminar.parse_step(raw, 11) == (1, False)
+        assert seminar_steps.parse_step(raw, 11) == (1, False)
 
 
 # --- predict, then reveal -----------------------------------------------------------
@@ -207,7 +207,7 @@ def test_reveal_shows_one_big_chart_and_three_numbers(script, lang):
 
     sim = simulate(PresetStore().load("oct_2022_rule").levers())
     before = simulate(PresetStore().load("trade_war_2018_2020").levers())
-    expected = seminar.kpi_texts(sim, before, lang)
+    expected = seminar_steps.kpi_texts(sim, before, lang)
     shown = [(m.label, m.value) for m in at.metric]
     assert shown == [(label, value) for label, value, _ in expected]
     price = sim.metrics.scalar("china_tech_price_change_pct")
@@ -289,13 +289,13 @@ def test_chinese_view_is_chinese(script):
 def test_kpi_changes_are_given_against_the_previous_step():
     sim = simulate(PresetStore().load("oct_2023_update").levers())
     before = simulate(PresetStore().load("allied_alignment_2023").levers())
-    texts_en = seminar.kpi_texts(sim, before, "en")
+    texts_en = seminar_steps.kpi_texts(sim, before, "en")
     assert [delta is not None for _, _, delta in texts_en] == [True, True, True]
     assert texts_en[0][2].endswith("pp vs the previous step")
-    assert seminar.kpi_texts(sim, None, "zh")[0][2] is None
+    assert seminar_steps.kpi_texts(sim, None, "zh")[0][2] is None
     no_fence = simulate(PresetStore().load("no_controls").levers())
     assert math.isnan(no_fence.metrics.scalar("backfill_share"))
-    _, value, delta = seminar.kpi_texts(no_fence, None, "zh")[2]
+    _, value, delta = seminar_steps.kpi_texts(no_fence, None, "zh")[2]
     assert value == "不适用" and delta is None
 
 

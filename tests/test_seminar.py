@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -17,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import i18n, seminar, seminar_steps
 from dashboard.format import plain
 from dashboard.i18n import t
+from helpers import ROOT
 from model.simulation import simulate
 from scenarios import storylines
 from scenarios.store import PresetStore
@@ -376,3 +379,23 @@ def test_save_and_load_round_trip(tmp_path):
     (tmp_path / "bad.json").write_text('{"steps": [1, 2]}', encoding="utf-8")
     with pytest.raises(ValueError):
         storylines.load_storyline(tmp_path / "bad.json")
+
+
+# --- layering -----------------------------------------------------------------------
+
+
+def test_step_logic_and_projector_figures_never_import_streamlit():
+    """The step logic is pure (neither streamlit nor plotly); the projector figures
+    use plotly, never streamlit; the storyline file knows nothing of dashboard."""
+    code = (
+        "import sys\n"
+        "def loaded(*names):\n"
+        "    return [n for n in sys.modules if n.split('.')[0] in names]\n"
+        "import scenarios.storylines\n"
+        "assert not loaded('streamlit', 'plotly', 'dashboard'), loaded('dashboard')\n"
+        "import dashboard.seminar_steps\n"
+        "assert not loaded('streamlit', 'plotly'), loaded('streamlit', 'plotly')\n"
+        "import dashboard.projector_figures\n"
+        "assert not loaded('streamlit'), loaded('streamlit')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

@@ -7,9 +7,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, export, figures, i18n, presets_panel, seminar, sidebar
+from dashboard import cache, export, figures, i18n, presets_panel, sidebar
 from dashboard.format import plain
-from dashboard.views import compare, decade, flows, method, overview, tradeoffs, winners
+from dashboard.views import (
+    compare,
+    decade,
+    flows,
+    method,
+    overview,
+    seminar,
+    tradeoffs,
+    winners,
+)
 from model.simulation import ConvergenceError
 from scenarios.schema import Scenario
 from scenarios.store import PresetError, PresetStore

@@ -1,8 +1,8 @@
-"""Seminar mode (dashboard.seminar) in AppTest, in English and Chinese: the step
+"""Seminar mode (dashboard.views.seminar) in AppTest, in English and Chinese: the step
 from the URL, previous/next, predict-then-reveal, replay, clamping, storylines.
 
 The view runs from a tiny script written to ``tmp_path`` (not
-``AppTest.from_function``): it renders only dashboard.seminar, with the app's
+``AppTest.from_function``): it renders only dashboard.views.seminar, with the app's
 cached solver and preset points, in the language of ``?lang=``.
 """
 
@@ -16,9 +16,10 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import i18n, seminar, seminar_steps
+from dashboard import i18n, seminar_steps
 from dashboard.format import plain
 from dashboard.i18n import t
+from dashboard.views import seminar
 from helpers import ROOT
 from model.simulation import simulate
 from scenarios import storylines
@@ -27,7 +28,8 @@ from scenarios.store import PresetStore
 SCRIPT = """\
 import streamlit as st
 
-from dashboard import cache, seminar
+from dashboard import cache
+from dashboard.views import seminar
 
 seminar.render(
     cache.builtin_presets(),

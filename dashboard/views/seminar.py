@@ -4,12 +4,11 @@ One step at a time: the preset's name and date, a short narrative in our own
 words, the question to the room and the preset's citations. The numbers stay
 hidden until the presenter clicks "Reveal": then one big chart and three big KPI
 numbers appear. "Replay the last change" shows the step shown before next to this
-one, same chart, side by side. The projector theme (large type, high contrast, no
-sidebar, and a font list that names a Simplified Chinese font, so that Chinese
-text is not drawn with Japanese glyph forms) is a constant CSS string of this
-module. The steps and their texts are :mod:`dashboard.seminar_steps`, the charts
-:mod:`dashboard.projector_figures` and the saved storyline
-:mod:`scenarios.storylines`.
+one, same chart, side by side. This module is the wiring (widgets, layout, session
+state): the steps and their texts are :mod:`dashboard.seminar_steps`, the charts
+:mod:`dashboard.projector_figures`, the projector theme (large type, high
+contrast, no sidebar) :data:`dashboard.theme.PROJECTOR_CSS` and the saved
+storyline :mod:`scenarios.storylines`.
 
 URL: ``?view=seminar&step=3`` (1-based). A step that is not a number or is out of
 range opens step 1 with a visible notice. This module reads and writes only the
@@ -46,7 +45,7 @@ from dashboard.seminar_steps import (
     steps_for,
     unknown_ids_message,
 )
-from dashboard.theme import PLOTLY_CONFIG
+from dashboard.theme import PLOTLY_CONFIG, PROJECTOR_CSS
 from model import policy
 from model.simulation import ConvergenceError, Simulation
 from scenarios.schema import Scenario
@@ -68,40 +67,6 @@ MESSAGES_KEY = "seminar_messages"
 CHART_KEY = "seminar_chart"
 BEFORE_CHART_KEY = "seminar_chart_before"
 AFTER_CHART_KEY = "seminar_chart_after"
-
-PROJECTOR_CSS = """
-<style>
-[data-testid="stSidebar"],
-[data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"] { display: none !important; }
-.stApp, [data-testid="stAppViewContainer"] { background: #ffffff; color: #000000; }
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1.5rem 3rem 3rem; }
-[data-testid="stAppViewContainer"] { font-size: 24px; }
-.stApp :is(p, h1, h2, h3, h4, li, label, input, textarea, summary) {
-  font-family: "Source Sans", "Source Sans Pro", "Noto Sans CJK SC",
-    "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
-}
-[data-testid="stMarkdownContainer"] p,
-[data-testid="stMarkdownContainer"] li { font-size: 28px; line-height: 1.45; }
-[data-testid="stMarkdownContainer"] h1 { font-size: 56px; }
-[data-testid="stMarkdownContainer"] h2 { font-size: 46px; }
-[data-testid="stMarkdownContainer"] h3 { font-size: 36px; }
-[data-testid="stCaptionContainer"],
-[data-testid="stCaptionContainer"] p { font-size: 20px; color: #222222; }
-[data-testid="stMetricValue"],
-[data-testid="stMetricValue"] div,
-[data-testid="stMetricValue"] p { font-size: 64px; font-weight: 700; color: #000000; }
-[data-testid="stMetricLabel"],
-[data-testid="stMetricLabel"] p { font-size: 26px; color: #000000; }
-[data-testid="stMetricDelta"],
-[data-testid="stMetricDelta"] div,
-[data-testid="stMetricDelta"] p { font-size: 22px; }
-.stButton button, .stButton button p { font-size: 26px; min-height: 3.2rem; }
-[data-testid="stAlert"] p { font-size: 24px; }
-[data-testid="stExpander"] summary p { font-size: 22px; }
-</style>
-"""
-"""The projector theme: a constant, never built from user text."""
 
 
 # --- session state ------------------------------------------------------------------

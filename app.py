@@ -7,9 +7,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, export, figures, i18n, presets_panel, seminar, sidebar
+from dashboard import cache, export, figures, i18n, presets_panel, sidebar
 from dashboard.format import plain
-from dashboard.views import compare, decade, flows, method, overview, tradeoffs, winners
+from dashboard.views import (
+    compare,
+    decade,
+    flows,
+    method,
+    overview,
+    seminar,
+    tradeoffs,
+    winners,
+)
 from model.simulation import ConvergenceError
 from scenarios.schema import Scenario
 from scenarios.store import PresetError, PresetStore
@@ -179,7 +188,7 @@ with st.sidebar.expander(i18n.t("ui.download", lang), expanded=False):
         report_figures = [
             figures.security_cost_map(
                 cache.preset_points(lang),
-                overview.current_point(sim),
+                sim.metrics.security_cost_point(),
                 lang,
             ),
             figures.china_imports_sankey(

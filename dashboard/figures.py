@@ -8,6 +8,8 @@ that a test of the model should pin; the model's tidy accessors do the maths.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -83,7 +85,7 @@ def _label_sides(x: np.ndarray, x_range: tuple[float, float]) -> list[str]:
 
 
 def security_cost_map(
-    points: pd.DataFrame, current: pd.Series, lang: str = "en"
+    points: pd.DataFrame, current: Mapping[str, float], lang: str = "en"
 ) -> go.Figure:
     """China's technology cost against the coalition's welfare cost.
 
@@ -91,8 +93,9 @@ def security_cost_map(
     ----------
     points : DataFrame with columns name, coalition_cost_usd_bn, china_cost_pct
         One row per built-in preset.
-    current : Series with the same fields
-        The scenario on screen, drawn as a highlighted star.
+    current : mapping with the same fields
+        The scenario on screen (:meth:`model.metrics.Metrics.security_cost_point`),
+        drawn as a highlighted star.
 
     A preset far beyond all others (full decoupling) would squash the rest into a
     corner; it is drawn at the edge of the axes with its true values in the label.

@@ -72,6 +72,42 @@ PLOTLY_CONFIG: dict[str, object] = {
 }
 """Chart toolbar: PNG export at slide size (1920 x 1080, scale 2)."""
 
+PROJECTOR_CSS = """
+<style>
+[data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }
+.stApp, [data-testid="stAppViewContainer"] { background: #ffffff; color: #000000; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1.5rem 3rem 3rem; }
+[data-testid="stAppViewContainer"] { font-size: 24px; }
+.stApp :is(p, h1, h2, h3, h4, li, label, input, textarea, summary) {
+  font-family: "Source Sans", "Source Sans Pro", "Noto Sans CJK SC",
+    "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
+}
+[data-testid="stMarkdownContainer"] p,
+[data-testid="stMarkdownContainer"] li { font-size: 28px; line-height: 1.45; }
+[data-testid="stMarkdownContainer"] h1 { font-size: 56px; }
+[data-testid="stMarkdownContainer"] h2 { font-size: 46px; }
+[data-testid="stMarkdownContainer"] h3 { font-size: 36px; }
+[data-testid="stCaptionContainer"],
+[data-testid="stCaptionContainer"] p { font-size: 20px; color: #222222; }
+[data-testid="stMetricValue"],
+[data-testid="stMetricValue"] div,
+[data-testid="stMetricValue"] p { font-size: 64px; font-weight: 700; color: #000000; }
+[data-testid="stMetricLabel"],
+[data-testid="stMetricLabel"] p { font-size: 26px; color: #000000; }
+[data-testid="stMetricDelta"],
+[data-testid="stMetricDelta"] div,
+[data-testid="stMetricDelta"] p { font-size: 22px; }
+.stButton button, .stButton button p { font-size: 26px; min-height: 3.2rem; }
+[data-testid="stAlert"] p { font-size: 24px; }
+[data-testid="stExpander"] summary p { font-size: 22px; }
+</style>
+"""
+"""The projector theme of seminar mode: large type, high contrast, no sidebar, and a
+font list that names a Simplified Chinese font, so that Chinese text is not drawn
+with Japanese glyph forms. A constant, never built from user text."""
+
 
 def layout(title: str, **options: object) -> dict[str, object]:
     """Layout of every chart: the template, the title, and the font family set

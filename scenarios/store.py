@@ -12,6 +12,8 @@ to the user folder holds a lock file (``.lock``) and writes a temporary file
 (``.tmp-*.json``) in the same folder, which is fsynced and then moved onto its
 target with :func:`os.replace`: readers see the old file or the new one, never a
 partial one. A broken file is reported by :meth:`PresetStore.list` and skipped.
+The lock and the atomic write are :func:`folder_lock` and :func:`write_atomic`,
+shared with the other file of that folder (:mod:`scenarios.storylines`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -57,6 +59,10 @@ ORIGINS: tuple[Origin, Origin] = ("built-in", "user")
 
 class PresetError(ValueError):
     """A preset operation that cannot be done; the message says why in one line."""
+
+
+class FolderLocked(TimeoutError):
+    """Another program held a folder's lock file for :data:`LOCK_TIMEOUT_S`."""
 
 
 @dataclass(frozen=True)
@@ -348,43 +354,25 @@ class PresetStore:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
+        """:func:`folder_lock` on the user folder; PresetError if it cannot be had."""
         folder = self.user_dir
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(folder / LOCK_NAME, timeout=LOCK_TIMEOUT_S)
-            lock.acquire()
-        except Timeout:
-            raise PresetError(
-                f"the preset folder {folder} stayed locked for {LOCK_TIMEOUT_S} s "
-                "by another program; try again"
-            ) from None
-        except OSError as err:
-            raise PresetError(f"cannot use {folder}: {err.strerror or err}") from None
-        try:
+        with ExitStack() as held:
+            try:
+                held.enter_context(folder_lock(folder))
+            except FolderLocked as err:
+                raise PresetError(str(err)) from None
+            except OSError as err:
+                raise PresetError(
+                    f"cannot use {folder}: {err.strerror or err}"
+                ) from None
             yield
-        finally:
-            lock.release()
 
     def _write(self, path: Path, payload: bytes) -> None:
         """Atomically replace ``path``; on failure the old file is unchanged."""
-        temp: Path | None = None
         try:
-            with tempfile.NamedTemporaryFile(
-                dir=path.parent, prefix=".tmp-", suffix=".json", delete=False
-            ) as handle:
-                temp = Path(handle.name)
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-            temp = None
+            write_atomic(path, payload)
         except OSError as err:
             raise PresetError(f"cannot write {path}: {err.strerror or err}") from None
-        finally:
-            if temp is not None:
-                with suppress(OSError):
-                    temp.unlink()
-        _fsync_dir(path.parent)
 
     def _remove(self, path: Path, undo: Path | None = None) -> None:
         """Delete ``path``; if that fails, delete ``undo`` (a rename's new file)."""
@@ -396,6 +384,52 @@ class PresetStore:
                     undo.unlink()
             raise PresetError(f"cannot remove {path}: {err.strerror or err}") from None
         _fsync_dir(path.parent)
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold the lock file of ``folder`` (created if missing) for one change to it.
+
+    Raises FolderLocked (an OSError) after :data:`LOCK_TIMEOUT_S`, read at each
+    call, and OSError if the folder or the lock file cannot be made.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(folder / LOCK_NAME, timeout=LOCK_TIMEOUT_S)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise FolderLocked(
+            f"the preset folder {folder} stayed locked for {LOCK_TIMEOUT_S} s "
+            "by another program; try again"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def write_atomic(path: Path, payload: bytes, *, prefix: str = ".tmp-") -> None:
+    """Replace ``path`` by ``payload`` via a fsynced ``<prefix>*.json`` temporary
+    file and :func:`os.replace`; call it holding :func:`folder_lock`.
+
+    Raises OSError if it cannot; the old file is then unchanged, no temp file left.
+    """
+    temp: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            dir=path.parent, prefix=prefix, suffix=".json", delete=False
+        ) as handle:
+            temp = Path(handle.name)
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+        temp = None
+    finally:
+        if temp is not None:
+            with suppress(OSError):
+                temp.unlink()
+    _fsync_dir(path.parent)
 
 
 def _read_bytes(path: str | Path) -> bytes:

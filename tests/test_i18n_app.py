@@ -20,9 +20,10 @@ from functools import cache
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import i18n, seminar
+from dashboard import i18n
 from dashboard.cache import builtin_presets
 from dashboard.format import plain
+from dashboard.views import seminar
 from helpers import APP
 
 TAB_IDS = ("overview", "flows", "winners", "tradeoffs", "compare", "decade", "method")

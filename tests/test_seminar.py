@@ -1,8 +1,8 @@
-"""Seminar mode (dashboard.seminar) in AppTest, in English and Chinese: the step
+"""Seminar mode (dashboard.views.seminar) in AppTest, in English and Chinese: the step
 from the URL, previous/next, predict-then-reveal, replay, clamping, storylines.
 
 The view runs from a tiny script written to ``tmp_path`` (not
-``AppTest.from_function``): it renders only dashboard.seminar, with the app's
+``AppTest.from_function``): it renders only dashboard.views.seminar, with the app's
 cached solver and preset points, in the language of ``?lang=``.
 """
 
@@ -10,20 +10,26 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import i18n, seminar
+from dashboard import i18n, seminar_steps
 from dashboard.format import plain
 from dashboard.i18n import t
+from dashboard.views import seminar
+from helpers import ROOT
 from model.simulation import simulate
+from scenarios import storylines
 from scenarios.store import PresetStore
 
 SCRIPT = """\
 import streamlit as st
 
-from dashboard import cache, seminar
+from dashboard import cache
+from dashboard.views import seminar
 
 seminar.render(
     cache.builtin_presets(),
@@ -105,9 +111,9 @@ def query_step(at: AppTest) -> str:
 
 
 def test_default_storyline_is_the_timeline_then_the_contrasts():
-    steps = seminar.default_storyline()
+    steps = seminar_steps.default_storyline()
     assert [s.preset for s in steps] == TIMELINE
-    assert {s.chart for s in steps} <= set(seminar.CHARTS)
+    assert {s.chart for s in steps} <= set(seminar_steps.CHARTS)
     builtin = {e.id for e in PresetStore().list()[0] if e.origin == "built-in"}
     assert set(TIMELINE) <= builtin
 
@@ -171,10 +177,10 @@ def test_a_bad_step_in_chinese_is_explained_in_chinese(script):
 
 
 def test_parse_step():
-    assert seminar.parse_step("3", 11) == (3, True)
-    assert seminar.parse_step(" 11 ", 11) == (11, True)
+    assert seminar_steps.parse_step("3", 11) == (3, True)
+    assert seminar_steps.parse_step(" 11 ", 11) == (11, True)
     for raw in ("0", "12", "x", "", "1e3", "03a"):
-        assert seminar.parse_step(raw, 11) == (1, False)
+        assert seminar_steps.parse_step(raw, 11) == (1, False)
 
 
 # --- predict, then reveal -----------------------------------------------------------
@@ -206,7 +212,7 @@ def test_reveal_shows_one_big_chart_and_three_numbers(script, lang):
 
     sim = simulate(PresetStore().load("oct_2022_rule").levers())
     before = simulate(PresetStore().load("trade_war_2018_2020").levers())
-    expected = seminar.kpi_texts(sim, before, lang)
+    expected = seminar_steps.kpi_texts(sim, before, lang)
     shown = [(m.label, m.value) for m in at.metric]
     assert shown == [(label, value) for label, value, _ in expected]
     price = sim.metrics.scalar("china_tech_price_change_pct")
@@ -288,13 +294,13 @@ def test_chinese_view_is_chinese(script):
 def test_kpi_changes_are_given_against_the_previous_step():
     sim = simulate(PresetStore().load("oct_2023_update").levers())
     before = simulate(PresetStore().load("allied_alignment_2023").levers())
-    texts_en = seminar.kpi_texts(sim, before, "en")
+    texts_en = seminar_steps.kpi_texts(sim, before, "en")
     assert [delta is not None for _, _, delta in texts_en] == [True, True, True]
     assert texts_en[0][2].endswith("pp vs the previous step")
-    assert seminar.kpi_texts(sim, None, "zh")[0][2] is None
+    assert seminar_steps.kpi_texts(sim, None, "zh")[0][2] is None
     no_fence = simulate(PresetStore().load("no_controls").levers())
     assert math.isnan(no_fence.metrics.scalar("backfill_share"))
-    _, value, delta = seminar.kpi_texts(no_fence, None, "zh")[2]
+    _, value, delta = seminar_steps.kpi_texts(no_fence, None, "zh")[2]
     assert value == "不适用" and delta is None
 
 
@@ -303,10 +309,12 @@ def test_kpi_changes_are_given_against_the_previous_step():
 
 def test_parse_ids():
     presets = dict.fromkeys(TIMELINE)
-    known, unknown = seminar.parse_ids("oct_2022_rule, nope，cooperation、x y", presets)
+    known, unknown = storylines.parse_ids(
+        "oct_2022_rule, nope，cooperation、x y", presets
+    )
     assert known == ["oct_2022_rule", "cooperation"]
     assert unknown == ["nope", "x", "y"]
-    assert seminar.parse_ids("", presets) == ([], [])
+    assert storylines.parse_ids("", presets) == ([], [])
 
 
 def test_saving_a_storyline_writes_the_file_and_it_opens_next_time(script, presets_dir):
@@ -316,9 +324,9 @@ def test_saving_a_storyline_writes_the_file_and_it_opens_next_time(script, prese
     ).run()
     at.button(key="seminar_storyline_save").click().run()
     assert not at.exception
-    saved = presets_dir / seminar.STORYLINE_FILE
+    saved = presets_dir / storylines.STORYLINE_FILE
     assert json.loads(saved.read_text(encoding="utf-8")) == {
-        "version": seminar.STORYLINE_VERSION,
+        "version": storylines.STORYLINE_VERSION,
         "steps": ["oct_2023_update", "cooperation"],
     }
     assert any("not\\_a\\_preset" in w.value for w in at.warning)
@@ -343,7 +351,7 @@ def test_using_a_storyline_without_saving_and_going_back(script, presets_dir):
     at.text_input(key=seminar.INPUT_KEY).input("cooperation, no_controls").run()
     at.button(key="seminar_storyline_apply").click().run()
     assert t("seminar.step_of", "en", step=1, total=2) in step_caption(at)
-    assert not (presets_dir / seminar.STORYLINE_FILE).exists()
+    assert not (presets_dir / storylines.STORYLINE_FILE).exists()
     at.button(key="seminar_storyline_reset").click().run()
     assert t("seminar.step_of", "en", step=1, total=11) in step_caption(at)
 
@@ -358,7 +366,7 @@ def test_a_storyline_of_unknown_ids_changes_nothing(script):
 
 def test_a_broken_saved_storyline_is_reported_and_ignored(script, presets_dir):
     presets_dir.mkdir(parents=True)
-    (presets_dir / seminar.STORYLINE_FILE).write_text("{not json", encoding="utf-8")
+    (presets_dir / storylines.STORYLINE_FILE).write_text("{not json", encoding="utf-8")
     at = open_at(script)
     assert not at.exception
     assert at.warning
@@ -367,9 +375,29 @@ def test_a_broken_saved_storyline_is_reported_and_ignored(script, presets_dir):
 
 def test_save_and_load_round_trip(tmp_path):
     path = tmp_path / "deep" / "storyline.json"
-    seminar.save_storyline(["a", "b"], path)
-    assert seminar.load_storyline(path) == ["a", "b"]
-    assert seminar.load_storyline(tmp_path / "missing.json") is None
+    storylines.save_storyline(["a", "b"], path)
+    assert storylines.load_storyline(path) == ["a", "b"]
+    assert storylines.load_storyline(tmp_path / "missing.json") is None
     (tmp_path / "bad.json").write_text('{"steps": [1, 2]}', encoding="utf-8")
     with pytest.raises(ValueError):
-        seminar.load_storyline(tmp_path / "bad.json")
+        storylines.load_storyline(tmp_path / "bad.json")
+
+
+# --- layering -----------------------------------------------------------------------
+
+
+def test_step_logic_and_projector_figures_never_import_streamlit():
+    """The step logic is pure (neither streamlit nor plotly); the projector figures
+    use plotly, never streamlit; the storyline file knows nothing of dashboard."""
+    code = (
+        "import sys\n"
+        "def loaded(*names):\n"
+        "    return [n for n in sys.modules if n.split('.')[0] in names]\n"
+        "import scenarios.storylines\n"
+        "assert not loaded('streamlit', 'plotly', 'dashboard'), loaded('dashboard')\n"
+        "import dashboard.seminar_steps\n"
+        "assert not loaded('streamlit', 'plotly'), loaded('streamlit', 'plotly')\n"
+        "import dashboard.projector_figures\n"
+        "assert not loaded('streamlit'), loaded('streamlit')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

@@ -42,11 +42,6 @@ HELP = {
 }
 
 
-def current_point(sim: Simulation) -> pd.Series:
-    """The scenario on the security-cost plane (the fields of the preset points)."""
-    return pd.Series(sim.metrics.security_cost_point())
-
-
 def render(
     sim: Simulation, reference: Simulation, points: pd.DataFrame, lang: str = "en"
 ) -> None:
@@ -73,7 +68,7 @@ def render(
         )
     st.caption(t("kpi.solved_in", lang, ms=f"{1000 * sim.seconds:.1f}"))
     st.plotly_chart(
-        figures.security_cost_map(points, current_point(sim), lang),
+        figures.security_cost_map(points, sim.metrics.security_cost_point(), lang),
         config=PLOTLY_CONFIG,
         key="security_cost_map",
     )

@@ -7,6 +7,9 @@ same immutable result without solving or copying it again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 import pandas as pd
 import streamlit as st
 
@@ -34,13 +37,19 @@ def solve(levers: Levers) -> Simulation:
 
 
 @st.cache_resource
-def builtin_presets() -> dict[str, Scenario]:
-    """The read-only built-in presets, in timeline order (undated last)."""
+def builtin_presets() -> Mapping[str, Scenario]:
+    """The built-in presets (frozen Scenarios in a read-only mapping), in timeline
+    order (undated last)."""
     store = PresetStore()
     entries, _ = store.list()
     presets = {e.id: store.load(e.id) for e in entries if e.origin == "built-in"}
-    return dict(
-        sorted(presets.items(), key=lambda kv: (kv[1].as_of is None, str(kv[1].as_of)))
+    return MappingProxyType(
+        dict(
+            sorted(
+                presets.items(),
+                key=lambda kv: (kv[1].as_of is None, str(kv[1].as_of)),
+            )
+        )
     )
 
 

@@ -15,7 +15,13 @@ from dashboard.format import plain
 from dashboard.i18n import normalise, t
 from dashboard.sidebar import PRESET_KEY, Controls, apply_preset
 from scenarios.schema import Scenario, ScenarioError, scenario_from_dict
-from scenarios.store import PresetEntry, PresetError, PresetStore, slugify
+from scenarios.store import (
+    PresetEntry,
+    PresetError,
+    PresetExists,
+    PresetStore,
+    slugify,
+)
 
 MESSAGE_KEY = "preset_message"
 PENDING_OVERWRITE_KEY = "pending_overwrite"
@@ -87,15 +93,15 @@ def _save(
     overwrite = overwrite and st.session_state.get(PENDING_OVERWRITE_KEY) == scenario.id
     try:
         store.save(scenario, overwrite=overwrite)
+    except PresetExists:
+        st.session_state[PENDING_OVERWRITE_KEY] = scenario.id
+        _say(
+            "warning",
+            t("messages.preset_exists", _lang(), name=plain(repr(scenario.name))),
+        )
+        return
     except PresetError as error:
-        if "already exists" in str(error):
-            st.session_state[PENDING_OVERWRITE_KEY] = scenario.id
-            _say(
-                "warning",
-                t("messages.preset_exists", _lang(), name=plain(repr(scenario.name))),
-            )
-        else:
-            _say("error", plain(str(error)))
+        _say("error", plain(str(error)))
         return
     st.session_state.pop(PENDING_OVERWRITE_KEY, None)
     st.session_state[PRESET_KEY] = scenario.id

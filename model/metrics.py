@@ -55,8 +55,9 @@ Per-sector breakdowns (``by_sector``) exist for the first six metrics.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import numpy.typing as npt
@@ -175,8 +176,8 @@ class Metrics:
 
     regions: tuple[str, ...]
     sectors: tuple[str, ...]
-    values: dict[str, Measure]
-    by_sector: dict[str, Measure]
+    values: Mapping[str, Measure]  # read-only
+    by_sector: Mapping[str, Measure]  # read-only
 
     def scalar(self, name: str, b: int = 0) -> float:
         """The value of a scalar metric for batch element ``b``."""
@@ -418,4 +419,9 @@ def compute_metrics(
             RELATIVE_FLOOR * spending[usa],
         ),
     )
-    return Metrics(regions=regions, sectors=sectors, values=measures, by_sector=sector)
+    return Metrics(
+        regions=regions,
+        sectors=sectors,
+        values=MappingProxyType(measures),
+        by_sector=MappingProxyType(sector),
+    )

@@ -14,6 +14,7 @@ import pandas as pd
 
 from model import equilibrium, metrics, policy
 from model.data import Baseline, load_baseline
+from model.frozen import read_only
 from model.levers import Levers
 
 
@@ -26,7 +27,8 @@ class Simulation:
     """A solved batch of scenarios.
 
     Element ``b`` of every array belongs to ``levers[b]``. Elements that did not
-    converge hold NaN; :meth:`require_converged` turns that into an error.
+    converge hold NaN; :meth:`require_converged` turns that into an error. Every
+    array is read-only (:func:`model.frozen.read_only`): caches share it.
     """
 
     baseline: Baseline
@@ -142,13 +144,15 @@ def simulate_batch(
         baseline.regions,
         baseline.sectors,
     )
-    return Simulation(
-        baseline=baseline,
-        levers=checked,
-        shocks=shocks,
-        equilibrium=solved,
-        metrics=measured,
-        seconds=time.perf_counter() - start,
+    return read_only(
+        Simulation(
+            baseline=baseline,
+            levers=checked,
+            shocks=shocks,
+            equilibrium=solved,
+            metrics=measured,
+            seconds=time.perf_counter() - start,
+        )
     )
 
 

@@ -61,6 +61,14 @@ class PresetError(ValueError):
     """A preset operation that cannot be done; the message says why in one line."""
 
 
+class PresetExists(PresetError):
+    """A user preset with this id exists already; ``preset_id`` names it."""
+
+    def __init__(self, preset_id: str, message: str) -> None:
+        super().__init__(message)
+        self.preset_id = preset_id
+
+
 class FolderLocked(TimeoutError):
     """Another program held a folder's lock file for :data:`LOCK_TIMEOUT_S`."""
 
@@ -266,9 +274,11 @@ class PresetStore:
 
         Raises
         ------
+        PresetExists
+            The user preset exists and not ``overwrite``.
         PresetError
-            The id is a built-in preset's, the user preset exists and not
-            ``overwrite``, the file would be too large, or it cannot be written.
+            The id is a built-in preset's, the file would be too large, or it
+            cannot be written.
         """
         path = self._user_path(scenario.id)
         try:
@@ -283,9 +293,10 @@ class PresetStore:
             )
         with self._locked():
             if path.exists() and not overwrite:
-                raise PresetError(
+                raise PresetExists(
+                    scenario.id,
                     f"user preset {scenario.id!r} already exists; pass overwrite "
-                    "to replace it"
+                    "to replace it",
                 )
             self._write(path, payload)
         return PresetEntry(scenario.id, scenario.name, "user", path)
@@ -300,9 +311,10 @@ class PresetStore:
             if not old.is_file():
                 raise PresetError(f"no user preset {old_id!r} in {self.user_dir}")
             if new != old and new.exists():
-                raise PresetError(
+                raise PresetExists(
+                    new_id,
                     f"user preset {new_id!r} already exists; delete it first or "
-                    "choose another id"
+                    "choose another id",
                 )
             try:
                 scenario = self._read(old, "user")

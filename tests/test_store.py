@@ -25,6 +25,7 @@ from scenarios.store import (
     BUILTIN_DIR,
     MAX_PRESET_BYTES,
     PresetError,
+    PresetExists,
     PresetStore,
     check_id,
     default_user_dir,
@@ -148,8 +149,9 @@ def test_default_user_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def test_save_refuses_to_overwrite_unless_asked(store: PresetStore, user_dir: Path):
     store.save(make("plan", fence_pct=1.0))
     before = (user_dir / "plan.json").read_bytes()
-    with pytest.raises(PresetError, match="'plan' already exists.*overwrite"):
+    with pytest.raises(PresetExists, match="'plan' already exists.*overwrite") as err:
         store.save(make("plan", fence_pct=2.0))
+    assert err.value.preset_id == "plan"
     assert (user_dir / "plan.json").read_bytes() == before
     store.save(make("plan", fence_pct=2.0), overwrite=True)
     assert store.load("plan").fence_pct == 2.0
@@ -203,7 +205,7 @@ def test_rename_refuses_to_clobber(store: PresetStore, user_dir: Path):
     store.save(make("first", fence_pct=1.0))
     store.save(make("second", fence_pct=2.0))
     before = files(user_dir)
-    with pytest.raises(PresetError, match="'second' already exists"):
+    with pytest.raises(PresetExists, match="'second' already exists"):
         store.rename("first", "second")
     with pytest.raises(PresetError, match="no user preset 'missing'"):
         store.rename("missing", "other")
@@ -226,7 +228,7 @@ def test_delete(store: PresetStore, user_dir: Path):
 def test_import_json_text_bytes_and_file(store: PresetStore, tmp_path: Path):
     text = make("imported", evasion=0.4).to_json()
     assert store.import_json(text).evasion == 0.4
-    with pytest.raises(PresetError, match="already exists"):
+    with pytest.raises(PresetExists, match="already exists"):
         store.import_json(text.encode("utf-8"))
     newer = make("imported", evasion=0.5).to_json().encode("utf-8")
     assert store.import_json(newer, overwrite=True).evasion == 0.5
@@ -560,8 +562,8 @@ def churn(folder: str, worker: int, seed: int, go: str, result: str) -> None:
             preset_id, description = f"claim_{step}", _payload(rng, tag)
             try:
                 store.save(make(preset_id, description=description))
-            except PresetError as err:
-                assert "already exists" in str(err), err
+            except PresetExists:
+                pass
             else:
                 claimed[preset_id] = description
         elif operation == "delete":

@@ -3,7 +3,7 @@
 The grid varies only the yard (the six scopes, through the yard-size axis of
 :mod:`model.sweeps`) and the fence around a base scenario: the scenario on screen
 or a preset. It is solved in one batched call and cached per base scenario and
-grid size for every session, so moving the yard or fence sliders only moves the
+grid size for every session (each session reads its own copy), so moving the yard or fence sliders only moves the
 star; changing any other lever of a "this scenario" base solves a new grid.
 """
 
@@ -61,17 +61,19 @@ def grid_base(levers: Levers) -> Levers:
     return levers | {name: DEFAULTS[name] for name in sweeps.GRID_LEVERS}
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+# st.cache_data, not cache_resource: every session gets its own copy of the
+# frames, so no session can change what another one reads.
+@st.cache_data(max_entries=32, show_spinner=False)
 def _grid(base: Levers, n: int) -> sweeps.Grid:
     return sweeps.solve_grid(base, n, baseline=cache.baseline())
 
 
-@st.cache_resource(max_entries=32)
+@st.cache_data(max_entries=32)
 def _frontier(base: Levers, n: int) -> pd.DataFrame:
     return sweeps.efficient_frontier(_grid(base, n).frame)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
 def _participation(levers: Levers, ally: str) -> pd.DataFrame:
     return sweeps.participation_sweep(
         levers, ally, PARTICIPATION_POINTS, baseline=cache.baseline()

@@ -3,8 +3,9 @@
 The grid varies only the yard (the six scopes, through the yard-size axis of
 :mod:`model.sweeps`) and the fence around a base scenario: the scenario on screen
 or a preset. It is solved in one batched call and cached per base scenario and
-grid size for every session (each session reads its own copy), so moving the yard or fence sliders only moves the
-star; changing any other lever of a "this scenario" base solves a new grid.
+grid size for every session (each session reads its own copy), so moving the yard
+or fence sliders only moves the star; changing any other lever of a "this
+scenario" base solves a new grid.
 """
 
 from __future__ import annotations

@@ -77,12 +77,7 @@ def _scenario_to_save(controls: Controls) -> Scenario:
     )
 
 
-def _save(
-    store: PresetStore,
-    controls: Controls,
-    presets: Mapping[str, Scenario],
-    overwrite: bool,
-) -> None:
+def _save(store: PresetStore, controls: Controls, overwrite: bool) -> None:
     try:
         scenario = _scenario_to_save(controls)
     except (PresetError, ScenarioError) as error:
@@ -192,7 +187,7 @@ def render(
             t("presets_panel.save", lang),
             key="save_preset",
             on_click=_save,
-            args=(store, controls, presets, False),
+            args=(store, controls, False),
             disabled=not st.session_state.get("save_name", "").strip(),
         )
         pending = st.session_state.get(PENDING_OVERWRITE_KEY)
@@ -202,7 +197,7 @@ def render(
                 key="overwrite_preset",
                 type="primary",
                 on_click=_save,
-                args=(store, controls, presets, True),
+                args=(store, controls, True),
             )
         user = [k for k, e in entries.items() if e.origin == "user"]
         if user:

@@ -9,8 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import format
+from dashboard.i18n import t
 from dashboard.views import compare, tradeoffs
-from dashboard.views.overview import HEADLINE, LABELS
+from dashboard.views.overview import HEADLINE
 from helpers import APP, ROOT
 from model.levers import LEVERS
 from model.simulation import simulate
@@ -95,20 +96,20 @@ def test_kpis_equal_the_models_metrics(at):
     shown = kpis(at)
     for name in HEADLINE:
         value = sim.metrics.scalar(name)
-        assert shown[LABELS[name]] == format.metric_value(name, value)
+        assert shown[t(f"kpi.{name}.label", "en")] == format.metric_value(name, value)
     deltas = {m.label: m.proto.delta for m in at.metric}
     name = "china_tech_price_change_pct"
-    assert deltas[LABELS[name]] == format.metric_delta(
+    assert deltas[t(f"kpi.{name}.label", "en")] == format.metric_delta(
         name, sim.metrics.scalar(name), reference.metrics.scalar(name)
     )
 
 
 def test_moving_a_slider_changes_the_kpis_and_the_link(at):
     at.run()
-    before = kpis(at)[LABELS["china_tech_price_change_pct"]]
+    before = kpis(at)[t("kpi.china_tech_price_change_pct.label", "en")]
     at.slider(key="fence_pct").set_value(300.0).run()
     assert not at.exception
-    after = kpis(at)[LABELS["china_tech_price_change_pct"]]
+    after = kpis(at)[t("kpi.china_tech_price_change_pct.label", "en")]
     assert after != before
     assert at.query_params["fence"] == ["300"] or at.query_params["fence"] == "300"
     expected = simulate(current_levers(at)).metrics.scalar(

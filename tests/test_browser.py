@@ -26,7 +26,7 @@ from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from dashboard import format
-from dashboard.views.overview import LABELS
+from dashboard.i18n import t
 from helpers import (
     METRIC_VALUE,
     chart_trace,
@@ -49,6 +49,7 @@ pytestmark = pytest.mark.browser
 
 EXPECT_TIMEOUT_MS = 20_000
 TECH_PRICE = "china_tech_price_change_pct"
+KPI_LABEL = t(f"kpi.{TECH_PRICE}.label", "en")
 START_PRESET = "oct_2022_rule"  # what the app opens with (dashboard.sidebar)
 COLLAPSED_GROUPS = ("Trade war and industrial policy", "China's answers")
 COLLAPSED_GROUPS += ("Economic assumptions",)
@@ -135,7 +136,7 @@ def test_slider_moves_chart_kpi_and_link(page: Page, streamlit_server) -> None:
     levers = preset_levers(START_PRESET)
     fence = slider(page, "fence_pct")
     expect(fence).to_have_value(links.format_value(levers["fence_pct"]))
-    kpi = metric(page, LABELS[TECH_PRICE])
+    kpi = metric(page, KPI_LABEL)
     text, value = expected_kpi(levers)
     expect(kpi).to_have_text(text)
     wait_for_chart_value(page, "security_cost_map", 1, "y", value)
@@ -175,9 +176,7 @@ def test_preset_picker_sets_every_lever(
     expect(preset_picker(page)).to_have_value(scenario.name)
     expect(page).to_have_url(url_param("p", preset_id))
     expect_lever_widgets(page, scenario.levers())
-    expect(metric(page, LABELS[TECH_PRICE])).to_have_text(
-        expected_kpi(scenario.levers())[0]
-    )
+    expect(metric(page, KPI_LABEL)).to_have_text(expected_kpi(scenario.levers())[0])
     # the link names the preset and nothing else: no lever differs from it
     assert query(page) == {"v": links.LINK_VERSION, "p": preset_id}
 
@@ -245,7 +244,7 @@ def test_share_link_restores_the_levers(page: Page, streamlit_server) -> None:
     expect(slider(page, "fence_pct")).to_have_value("300")
     expect(slider(page, "participation_nld")).to_have_value("0.25")
     expect_lever_widgets(page, levers)
-    expect(metric(page, LABELS[TECH_PRICE])).to_have_text(expected_kpi(levers)[0])
+    expect(metric(page, KPI_LABEL)).to_have_text(expected_kpi(levers)[0])
     expect(page.get_by_test_id("stSidebar").get_by_test_id("stAlert")).to_have_count(0)
     assert query(page) == {
         "v": "1",
@@ -282,7 +281,7 @@ def test_results_csv_download_matches_kpi_and_model(
     ]  # the preset the page shows
     assert preset_id == "oct_2023_update"
     kpi_text, value = expected_kpi(preset_levers(preset_id))
-    expect(metric(page, LABELS[TECH_PRICE])).to_have_text(kpi_text)
+    expect(metric(page, KPI_LABEL)).to_have_text(kpi_text)
 
     panel = open_sidebar_expander(page, "Download")
     with page.expect_download() as info:
@@ -297,7 +296,7 @@ def test_results_csv_download_matches_kpi_and_model(
     assert scenario == pytest.approx(value, rel=1e-12, abs=1e-12)
     assert (
         format.metric_value(TECH_PRICE, scenario)
-        == metric(page, LABELS[TECH_PRICE]).inner_text()
+        == metric(page, KPI_LABEL).inner_text()
     )
     assert float(row["change"]) == pytest.approx(
         scenario - float(row["reference"]), abs=1e-9

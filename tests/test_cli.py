@@ -260,8 +260,7 @@ def test_run_builtin_preset_id(
 ):
     monkeypatch.setenv("DECOUPLING_PRESETS_DIR", str(tmp_path / "none"))
     entries, _ = PresetStore().list()
-    if not entries:
-        pytest.skip("no built-in presets yet")
+    assert entries, "the built-in presets are missing"
     code, stdout, err = cli(capsys, "run", entries[0].id, "--out", "-")
     assert (code, err) == (0, "")
     levers = json.loads(stdout)["levers"]

@@ -33,7 +33,8 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import format
-from dashboard.views.overview import HEADLINE, LABELS
+from dashboard.i18n import t
+from dashboard.views.overview import HEADLINE
 from helpers import APP
 from model import levers as lever_table
 from model.levers import Levers
@@ -169,7 +170,7 @@ def test_app_renders_any_lever_vector(levers):
     sim = simulate(levers)
     shown = {m.label: m.value for m in at.metric}
     for name in HEADLINE:
-        assert shown[LABELS[name]] == format.metric_value(
+        assert shown[t(f"kpi.{name}.label", "en")] == format.metric_value(
             name, sim.metrics.scalar(name)
         )
     assert at.get("plotly_chart"), "no chart rendered"

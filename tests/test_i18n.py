@@ -262,8 +262,8 @@ def test_headline_kpis_of_the_overview():
     from dashboard.views import overview
 
     for name in overview.HEADLINE:
-        assert t(f"kpi.{name}.label", "en") == overview.LABELS[name]
-        assert t(f"kpi.{name}.help", "en") == overview.HELP[name]
+        for lang in ("en", "zh"):
+            assert t(f"kpi.{name}.label", lang) and t(f"kpi.{name}.help", lang)
 
 
 def test_storyline_steps_have_a_narrative_and_question_in_both_languages():

@@ -404,8 +404,7 @@ def test_broken_builtin_is_reported(store: PresetStore, builtin_dir: Path):
 
 
 def test_real_builtin_presets_list_cleanly(tmp_path: Path):
-    if not list(BUILTIN_DIR.glob("*.json")):
-        pytest.skip("no built-in presets yet")
+    assert list(BUILTIN_DIR.glob("*.json")), f"no built-in presets in {BUILTIN_DIR}"
     store = PresetStore(tmp_path / "user")
     entries, broken = store.list()
     assert broken == [], broken

@@ -19,27 +19,6 @@ HEADLINE = (
     "world_welfare_change_pct",
     "cost_effectiveness",
 )
-LABELS = {
-    "china_tech_price_change_pct": "China's technology prices",
-    "china_tech_imports_from_coalition_change_pct": "China's imports, coalition",
-    "coalition_tech_revenue_change_usd_bn": "Coalition technology revenue",
-    "backfill_share": "Backfill by others",
-    "world_welfare_change_pct": "World welfare",
-    "cost_effectiveness": "China's cost per USD bn lost",
-}
-HELP = {
-    "china_tech_price_change_pct": "How much more China pays for technology: its "
-    "price index of the six technology sectors.",
-    "china_tech_imports_from_coalition_change_pct": "Value of China's technology "
-    "imports from the USA and participating allies.",
-    "coalition_tech_revenue_change_usd_bn": "The industry's loss: technology sales "
-    "of the USA and participating allies to all destinations.",
-    "backfill_share": "Of the technology the fence stops, the part other foreign "
-    "suppliers deliver instead (volumes). n/a when the fence stops nothing.",
-    "world_welfare_change_pct": "Real income of the world.",
-    "cost_effectiveness": "China's technology price increase (pp) per USD bn of "
-    "welfare the coalition loses. n/a when the coalition loses nothing.",
-}
 
 
 def render(

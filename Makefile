@@ -41,6 +41,7 @@ bench: dev                          ## solver + dashboard (rerun, browser latenc
 lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: dev
 	$(BIN)/ruff check --fix .

@@ -161,7 +161,8 @@ def _read_table(folder: Path, stem: str) -> tuple[pd.DataFrame, dict]:
         _check_rows(file, table, column, table[column].isin(allowed), problem)
     for column in _NUMERIC[stem]:
         values = pd.to_numeric(table[column], errors="coerce").astype(float)
-        _check_rows(file, table, column, np.isfinite(values), "must be a finite number")
+        finite = pd.Series(np.isfinite(values), index=table.index)
+        _check_rows(file, table, column, finite, "must be a finite number")
         table[column] = values
     for k, cell in enumerate(table["source_ids"]):
         ids = [sid.strip() for sid in cell.split(";") if sid.strip()]

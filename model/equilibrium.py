@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -119,6 +120,10 @@ def _baseline(flows: FloatArray) -> _Baseline:
         world_output=float(output_is.sum()),
         alpha=spending_js / spending[:, None],
     )
+
+
+_Fields = TypeVar("_Fields", "_Batch", "_State")
+"""A dataclass of batched arrays (batch axis first)."""
 
 
 @dataclass(frozen=True)
@@ -352,7 +357,7 @@ def _evaluate(base: _Baseline, batch: _Batch, log_p: FloatArray) -> _State:
     )
 
 
-def _take(arrays: _Batch | _State, idx: npt.NDArray[np.intp]) -> _Batch | _State:
+def _take(arrays: _Fields, idx: npt.NDArray[np.intp]) -> _Fields:
     """The batch elements ``idx`` of every array field (no copy if all are kept)."""
     fields = arrays.__dataclass_fields__
     if idx.size == len(getattr(arrays, next(iter(fields)))) and np.all(

@@ -83,12 +83,20 @@ class Lever:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError(f"{self.name} must be a number, got {value!r}")
         number = float(value)
-        if not self.minimum <= number <= self.maximum:  # also rejects NaN
+        low, high = self.bounds
+        if not low <= number <= high:  # also rejects NaN
             raise ValueError(
                 f"{self.name} = {value!r} is outside its range "
-                f"[{self.minimum:g}, {self.maximum:g}] ({self.unit})"
+                f"[{low:g}, {high:g}] ({self.unit})"
             )
         return number
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """(minimum, maximum) of a number lever; TypeError for other kinds."""
+        if self.minimum is None or self.maximum is None:
+            raise TypeError(f"{self.name} is a {self.kind} lever without a range")
+        return self.minimum, self.maximum
 
 
 def _scope(sector: str, label: str, example: str) -> Lever:

@@ -47,7 +47,7 @@ from model.simulation import Simulation, simulate_batch
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-FENCE_MAX_PCT: float = float(LEVERS_BY_NAME["fence_pct"].maximum)
+FENCE_MAX_PCT: float = LEVERS_BY_NAME["fence_pct"].bounds[1]
 """The fence axis ends at the lever's maximum [% tariff equivalent]."""
 
 DENIED_LABEL = "denied"

@@ -32,7 +32,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -335,10 +335,11 @@ def _known(
     return codes[code]
 
 
-def _listing(codes: Sequence[str], most: int = 10) -> str:
+def _listing(codes: Iterable[str], most: int = 10) -> str:
     """Codes joined by commas, at most ``most`` of them."""
-    shown = ", ".join(list(codes)[:most])
-    return shown + (f", ... ({len(codes)} in all)" if len(codes) > most else "")
+    listed = list(codes)
+    shown = ", ".join(listed[:most])
+    return shown + (f", ... ({len(listed)} in all)" if len(listed) > most else "")
 
 
 def _check_supplied(

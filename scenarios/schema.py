@@ -18,12 +18,13 @@ import datetime as dt
 import json
 import unicodedata
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    JsonValue,
     StrictBool,
     ValidationError,
     create_model,
@@ -33,7 +34,7 @@ from pydantic import (
 from model.jsonio import DuplicateKeyError, reject_duplicate_keys
 from model.levers import LEVERS, LEVERS_BY_NAME, Lever, Levers, LeverValue
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 ID_PATTERN = r"^[a-z0-9][a-z0-9_]{0,63}$"
 METADATA_FIELDS = (
     "schema_version",
@@ -84,7 +85,7 @@ class ScenarioError(ValueError):
 
 def _lever_field(lever: Lever) -> tuple[Any, Any]:
     """Pydantic type and FieldInfo of one lever, with its range in the JSON Schema."""
-    extra = {"unit": lever.unit, "group": lever.group}
+    extra: dict[str, JsonValue] = {"unit": lever.unit, "group": lever.group}
     if lever.kind == "bool":
         kind: Any = StrictBool
     elif lever.kind == "choice":
@@ -178,12 +179,20 @@ class _ScenarioBase(BaseModel):
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-Scenario = create_model(
-    "Scenario",
-    __base__=_ScenarioBase,
-    __doc__="A named, cited scenario: metadata plus every policy lever.",
-    **{lever.name: _lever_field(lever) for lever in LEVERS},
-)
+if TYPE_CHECKING:
+
+    class Scenario(_ScenarioBase):
+        """What type checkers see: the lever fields are generated at run time."""
+
+        def __getattr__(self, name: str) -> LeverValue: ...
+
+else:
+    Scenario = create_model(
+        "Scenario",
+        __base__=_ScenarioBase,
+        __doc__="A named, cited scenario: metadata plus every policy lever.",
+        **{lever.name: _lever_field(lever) for lever in LEVERS},
+    )
 
 
 MESSAGES = {

@@ -40,7 +40,7 @@ from helpers import (
     wait_for_visible_charts,
     wait_until_idle,
 )
-from model.levers import LEVERS, LEVERS_BY_NAME
+from model.levers import LEVERS, LEVERS_BY_NAME, Levers
 from model.simulation import simulate
 from scenarios import links
 from scenarios.store import PresetStore
@@ -72,7 +72,7 @@ def url_param(key: str, value: str) -> re.Pattern[str]:
     return re.compile(rf"[?&]{re.escape(key)}={re.escape(value)}(&|$)")
 
 
-def preset_levers(preset_id: str) -> dict[str, object]:
+def preset_levers(preset_id: str) -> Levers:
     return PresetStore().load(preset_id).levers()
 
 
@@ -144,7 +144,7 @@ def test_slider_moves_chart_kpi_and_link(page: Page, streamlit_server) -> None:
     step = LEVERS_BY_NAME["fence_pct"].step
 
     for _ in range(3):  # one key at a time: quick presses coalesce into one rerun
-        levers["fence_pct"] += step
+        levers = levers | {"fence_pct": levers["fence_pct"] + step}
         fence.press("ArrowRight")
         shown = links.format_value(levers["fence_pct"])
         expect(fence).to_have_value(shown)

@@ -41,13 +41,12 @@ from typing import NoReturn
 
 import numpy as np
 
-from model import dynamics, equilibrium, sweeps, uncertainty, userdata
+from model import counterfactual, dynamics, equilibrium, sweeps, uncertainty, userdata
+from model.commandline import EXIT_BAD_INPUT, EXIT_OK, OneLineParser, fail, parse
 from model.data import load_baseline
 from model.levers import DEFAULT_LEVERS, Levers
 from model.simulation import ConvergenceError, simulate
 
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
 EXIT_NOT_CONVERGED = 3
 
 
@@ -153,18 +152,9 @@ Prints the solve time in seconds on stdout.
 Exit status: 0 ok, 2 bad input (one line on stderr)."""
 
 
-class _UsageError(Exception):
-    """A command-line usage error, reported as one line (argparse prints more)."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise _UsageError(f"{self.prog}: {message} (see --help)")
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m model``."""
-    parser = _Parser(
+    parser = OneLineParser(
         prog="python -m model",
         description="Solve the trade model from the command line.",
     )
@@ -234,25 +224,17 @@ def main(argv: Sequence[str] | None = None, presets: PresetSource = NO_PRESETS) 
     int
         0 success, 2 bad input, 3 the solver did not converge.
     """
-    try:
-        args = build_parser().parse_args(argv)
-    except _UsageError as err:
-        return _fail(str(err), EXIT_BAD_INPUT)
-    except SystemExit as done:  # --help
-        return done.code if isinstance(done.code, int) else EXIT_BAD_INPUT
+    args = parse(build_parser(), argv)
+    if isinstance(args, int):
+        return args
     args.presets = presets
     try:
         return args.handler(args)
     except ConvergenceError as err:
-        return _fail(str(err), EXIT_NOT_CONVERGED)
+        return fail(str(err), EXIT_NOT_CONVERGED)
     except (ValueError, OSError, csv.Error) as err:
         # ValueError includes json, Unicode and pandas parser errors
-        return _fail(str(err), EXIT_BAD_INPUT)
-
-
-def _fail(message: str, status: int) -> int:
-    print(" ".join(message.splitlines()), file=sys.stderr)
-    return status
+        return fail(str(err), EXIT_BAD_INPUT)
 
 
 def _output_kind(out: str, allowed: tuple[str, ...]) -> str:
@@ -443,13 +425,13 @@ def _counterfactual(args: argparse.Namespace) -> int:
     )
     seconds = time.perf_counter() - start
     if not solved.converged[0]:
-        return _fail(
+        return fail(
             f"the solver did not converge (max residual "
             f"{solved.max_residual[0]:.2e} after {solved.iterations[0]} iterations); "
             "nothing written",
             EXIT_NOT_CONVERGED,
         )
-    _write(args.out, _to_json(counterfactual_report(flows, solved, seconds)))
+    _write(args.out, _to_json(counterfactual.report(flows, solved, seconds)))
     return EXIT_OK
 
 
@@ -484,70 +466,3 @@ def _frontier(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
-
-
-def counterfactual_report(
-    flows: userdata.UserFlows, solved: equilibrium.Equilibrium, seconds: float
-) -> dict[str, object]:
-    """JSON-ready results of a counterfactual (batch element 0).
-
-    Parameters
-    ----------
-    flows : UserFlows
-        The baseline that was solved.
-    solved : Equilibrium
-        Its solution (batch of one).
-    seconds : float
-        Wall-clock time of the solve [s].
-
-    Returns
-    -------
-    dict
-        ``regions``: welfare change 100 (W_hat - 1), price-index change
-        100 (P_hat - 1) and income (GDP) change 100 (Y'/Y - 1) [%] by region;
-        ``pairs``: for every (i, j, s) with X[i, j, s] > 0, the change of the flow
-        100 (X'/X - 1) and of the import share 100 (pi'/pi - 1) [%]; ``solver``.
-        Undefined values (a region with zero baseline income) are None.
-    """
-    x = flows.value
-    income = x.sum(axis=1).sum(axis=1)  # summed as the solver does: exact at no shock
-    spending_js = x.sum(axis=0)
-    regions = {
-        region: {
-            "welfare_change_pct": _number(solved.welfare_change_pct[0, k]),
-            "price_index_change_pct": _number(100 * (solved.price_hat[0, k] - 1)),
-            "income_change_pct": _pct(solved.income[0, k], income[k]),
-        }
-        for k, region in enumerate(flows.regions)
-    }
-    pairs = [
-        {
-            "exporter": flows.regions[i],
-            "importer": flows.regions[j],
-            "sector": flows.sectors[s],
-            "trade_change_pct": _pct(solved.flows[0, i, j, s], x[i, j, s]),
-            "import_share_change_pct": _pct(
-                solved.shares[0, i, j, s], x[i, j, s] / spending_js[j, s]
-            ),
-        }
-        for i, j, s in np.argwhere(x > 0)
-    ]
-    return {
-        "regions": regions,
-        "pairs": pairs,
-        "solver": {
-            "iterations": int(solved.iterations[0]),
-            "max_residual": float(solved.max_residual[0]),
-            "converged": bool(solved.converged[0]),
-            "seconds": seconds,
-        },
-    }
-
-
-def _number(value: float) -> float | None:
-    return float(value) if np.isfinite(value) else None
-
-
-def _pct(new: float, old: float) -> float | None:
-    """Percent change 100 (new / old - 1), None where old is 0 or a value is NaN."""
-    return _number(100 * (new / old - 1)) if old > 0 else None

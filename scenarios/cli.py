@@ -22,13 +22,11 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
+from model.commandline import EXIT_OK, OneLineParser, fail, parse
 from scenarios.schema import ScenarioError, json_schema
 from scenarios.store import ENV_VAR, PresetStore, read_preset_file
 
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
 SCHEMA_FILE = Path(__file__).resolve().parent / "scenario.schema.json"
 
 EPILOG = f"""\
@@ -40,18 +38,9 @@ $XDG_DATA_HOME/decoupling-dashboard/presets or
 Exit status: 0 ok, 2 bad input or refused (one line on stderr)."""
 
 
-class _UsageError(Exception):
-    """A command-line usage error, reported as one line (argparse prints more)."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise _UsageError(f"{self.prog}: {message} (see --help)")
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m scenarios``."""
-    parser = _Parser(
+    parser = OneLineParser(
         prog="python -m scenarios",
         description="List, check, import, export, rename and delete presets.",
         epilog=EPILOG,
@@ -97,21 +86,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         0 success, 2 bad input or a refused operation.
     """
-    try:
-        args = build_parser().parse_args(argv)
-    except _UsageError as err:
-        return _fail(str(err))
-    except SystemExit as done:  # --help
-        return done.code if isinstance(done.code, int) else EXIT_BAD_INPUT
+    args = parse(build_parser(), argv)
+    if isinstance(args, int):
+        return args
     try:
         return args.handler(args, PresetStore())
     except (ValueError, OSError) as err:  # PresetError and ScenarioError included
-        return _fail(str(err))
-
-
-def _fail(message: str) -> int:
-    print(" ".join(message.splitlines()), file=sys.stderr)
-    return EXIT_BAD_INPUT
+        return fail(str(err))
 
 
 def _list(args: argparse.Namespace, store: PresetStore) -> int:
@@ -134,7 +115,7 @@ def _validate(args: argparse.Namespace, store: PresetStore) -> int:
     try:
         scenario = read_preset_file(args.file)
     except ScenarioError as err:
-        return _fail(f"{args.file}: {err}")
+        return fail(f"{args.file}: {err}")
     print(f"{args.file}: valid (id {scenario.id})")
     return EXIT_OK
 
@@ -143,7 +124,7 @@ def _import(args: argparse.Namespace, store: PresetStore) -> int:
     try:
         scenario = store.import_file(args.file, overwrite=args.overwrite)
     except ScenarioError as err:
-        return _fail(f"{args.file}: {err}")
+        return fail(f"{args.file}: {err}")
     print(f"{args.file}: imported as user preset {scenario.id} into {store.user_dir}")
     return EXIT_OK
 

@@ -37,6 +37,9 @@ Two edge cases are solved exactly rather than approximated:
 A market that loses every supplier has no equilibrium (its price would be
 infinite); :func:`solve` rejects such shocks with a ``ValueError``.
 
+The module is longer than most (about 540 lines) on purpose: it is one algorithm,
+and the residual, its analytic Jacobian and the line search must change together.
+
 References
 ----------
 Armington (1969); Anderson and van Wincoop (2003); Dekle, Eaton and Kortum (2008),

@@ -1,7 +1,8 @@
 """Projector figures of seminar mode: the one big chart of a step, in large type.
 
-A step reveals the welfare bars or the security-cost map of
-:mod:`dashboard.figures` (:data:`~dashboard.seminar_steps.CHARTS`), with every
+A step reveals the security-cost map of :mod:`dashboard.figures.overview` or the
+welfare bars of :mod:`dashboard.figures.winners`
+(:data:`~dashboard.seminar_steps.CHARTS`), with every
 text in the language of the room; "replay" draws the step shown before and this
 one side by side, smaller. The font list names a Simplified Chinese font, so that
 Chinese text is not drawn with Japanese glyph forms, and is set on each figure:
@@ -18,7 +19,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import figures
+from dashboard.figures import overview, winners
 from dashboard.i18n import (
     format_number,
     format_percent,
@@ -93,7 +94,7 @@ def map_figure(
     presets: Mapping[str, Scenario],
     lang: str,
 ) -> go.Figure:
-    """The security-cost map of :mod:`dashboard.figures`, its texts in ``lang``."""
+    """The security-cost map of :mod:`dashboard.figures.overview`, in ``lang``."""
     named = points.copy()
     names = list(named["name"])
     if "id" in named:
@@ -103,7 +104,7 @@ def map_figure(
         ]
     named["name"] = [html.escape(str(n), quote=False) for n in names]
     current = sim.metrics.security_cost_point()
-    fig = figures.security_cost_map(named, current)
+    fig = overview.security_cost_map(named, current)
     china = float(current["china_cost_pct"])
     cost = float(current["coalition_cost_usd_bn"])
     fig.update_layout(
@@ -131,8 +132,9 @@ def map_figure(
 
 
 def welfare_figure(sim: Simulation, lang: str) -> go.Figure:
-    """The welfare bars of :mod:`dashboard.figures` (% of spending), in ``lang``."""
-    fig = figures.welfare_bars(sim, unit="pct")
+    """The welfare bars of :mod:`dashboard.figures.winners` (% of spending), in
+    ``lang``."""
+    fig = winners.welfare_bars(sim, unit="pct")
     frame = sim.regions_frame()
     values = frame["welfare_change_pct"].to_numpy(dtype=float)
     finite = values[pd.notna(values)]

@@ -37,3 +37,8 @@ def label_sides(x: np.ndarray, x_range: tuple[float, float]) -> list[str]:
     so that no label runs off the plot."""
     middle = (x_range[0] + x_range[1]) / 2
     return ["middle left" if v > middle else "middle right" for v in x]
+
+
+def finite_list(values: np.ndarray) -> list[float | None]:
+    """``values`` as a list for a trace, NaN and inf as None (a gap in the line)."""
+    return [float(v) if np.isfinite(v) else None for v in values]

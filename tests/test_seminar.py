@@ -397,7 +397,7 @@ def test_step_logic_and_projector_figures_never_import_streamlit():
         "assert not loaded('streamlit', 'plotly', 'dashboard'), loaded('dashboard')\n"
         "import dashboard.seminar_steps\n"
         "assert not loaded('streamlit', 'plotly'), loaded('streamlit', 'plotly')\n"
-        "import dashboard.projector_figures\n"
+        "import dashboard.figures.seminar\n"
         "assert not loaded('streamlit'), loaded('streamlit')\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

@@ -2,12 +2,11 @@
 
 A step reveals the security-cost map of :mod:`dashboard.figures.overview` or the
 welfare bars of :mod:`dashboard.figures.winners`
-(:data:`~dashboard.seminar_steps.CHARTS`), with every
-text in the language of the room; "replay" draws the step shown before and this
-one side by side, smaller. The font list names a Simplified Chinese font, so that
-Chinese text is not drawn with Japanese glyph forms, and is set on each figure:
-Streamlit's Plotly theme replaces the template's font. Imports plotly, never
-streamlit.
+(:data:`~dashboard.seminar_steps.CHARTS`), with every text in the language of the
+room; "replay" draws the step shown before and this one side by side, smaller.
+The font list names a Simplified Chinese font, so that Chinese text is not drawn
+with Japanese glyph forms, and is set on each figure: Streamlit's Plotly theme
+replaces the template's font. Imports plotly, never streamlit.
 """
 
 from __future__ import annotations

@@ -8,8 +8,6 @@ The browser test needs the tabs wired into app.py and runs once they are.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from dashboard.figures import compare as compare_figs
 from dashboard.figures import tradeoffs as figs
 from dashboard.figures import tradeoffs_frontier as frontier_figs
 from dashboard.views import compare, tradeoffs
-from helpers import APP, ROOT, decode_plotly_array, open_app
+from helpers import APP, decode_plotly_array, open_app
 from model import sweeps
 from model.data import load_baseline
 from model.levers import LEVERS, LEVERS_BY_NAME
@@ -91,15 +89,6 @@ def star(figure: dict) -> dict:
 
 
 # --- figures -------------------------------------------------------------------------
-
-
-def test_figure_module_never_imports_streamlit():
-    code = (
-        "import sys, dashboard.figures.tradeoffs, "
-        "dashboard.figures.tradeoffs_frontier, dashboard.figures.compare; "
-        "assert 'streamlit' not in sys.modules, 'streamlit imported'"
-    )
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 
 def test_current_point_is_the_mean_scope(levers, current):

@@ -87,12 +87,7 @@ def _localise_labels(labels: Sequence[str], lang: str) -> list[str]:
     ]
 
 
-def map_figure(
-    sim: Simulation,
-    points: pd.DataFrame,
-    presets: Mapping[str, Scenario],
-    lang: str,
-) -> go.Figure:
+def map_figure(sim: Simulation, points: pd.DataFrame, lang: str) -> go.Figure:
     """The security-cost map of :mod:`dashboard.figures.overview`, in ``lang``."""
     named = points.copy()
     names = list(named["name"])
@@ -157,16 +152,12 @@ def welfare_figure(sim: Simulation, lang: str) -> go.Figure:
 
 
 def step_figure(
-    step: Step,
-    sim: Simulation,
-    points: pd.DataFrame,
-    presets: Mapping[str, Scenario],
-    lang: str,
+    step: Step, sim: Simulation, points: pd.DataFrame, lang: str
 ) -> go.Figure:
     """The step's one big chart, unstyled (see :func:`projector_layout`)."""
     if step.chart == "welfare":
         return welfare_figure(sim, lang)
-    return map_figure(sim, points, presets, lang)
+    return map_figure(sim, points, lang)
 
 
 def projector_layout(
@@ -209,7 +200,7 @@ def replay_figure(
     """One half of the replay: the step's chart for ``sim`` (the preset
     ``preset_id``), titled by the text ``label`` (``seminar.before`` or
     ``seminar.after``) with the preset's name, over the chart's own takeaway."""
-    fig = step_figure(step, sim, points, presets, lang)
+    fig = step_figure(step, sim, points, lang)
     takeaway = fig.layout.title.text or ""
     name = html.escape(preset_name(preset_id, presets, lang), quote=False)
     heading = t(label, lang, name=name)

@@ -379,7 +379,7 @@ def render(
                 _replay(step, sim, points, presets, solve, lang)
             else:
                 st.plotly_chart(
-                    projector_layout(step_figure(step, sim, points, presets, lang)),
+                    projector_layout(step_figure(step, sim, points, lang)),
                     config=PLOTLY_CONFIG,
                     key=CHART_KEY,
                 )

@@ -25,17 +25,16 @@ from model.simulation import Simulation
 SCENARIO_COLORS: tuple[str, ...] = ("#4477AA", "#EE6677", "#228833", "#CCBB44")
 """Compare tab, scenarios A-D: Paul Tol's 'bright' scheme (colour-blind safe)."""
 
-COMPARE_METRICS: dict[str, str] = {
-    "china_tech_price_change_pct": "China's tech prices (%)",
-    "china_tech_imports_from_coalition_change_pct": "China's tech imports from "
-    "the coalition (%)",
-    "coalition_tech_revenue_change_usd_bn": "Coalition tech revenue (USD bn)",
-    "coalition_welfare_change_usd_bn": "Coalition welfare (USD bn)",
-    "backfill_share": "Backfill by others (share)",
-    "cost_effectiveness": "China's cost per USD bn lost (pp)",
-}
-"""The metrics of the Compare tab's bar chart, with short panel titles (the table
-shows every scalar metric)."""
+COMPARE_METRICS: tuple[str, ...] = (
+    "china_tech_price_change_pct",
+    "china_tech_imports_from_coalition_change_pct",
+    "coalition_tech_revenue_change_usd_bn",
+    "coalition_welfare_change_usd_bn",
+    "backfill_share",
+    "cost_effectiveness",
+)
+"""The metrics of the Compare tab's bar chart, in panel order; each panel's short
+title is ``charts.compare.short.<metric>`` (the table shows every scalar metric)."""
 
 
 def _label(name: str, lang: str = "en") -> str:

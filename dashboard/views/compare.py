@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import figures_tradeoffs as figs
+from dashboard.figures import compare as figs
 from dashboard.format import plain
 from dashboard.i18n import scenario_text, t
 from dashboard.sidebar import PRESET_KEY

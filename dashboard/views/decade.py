@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import figures_decade as fd
+from dashboard.figures import decade as fd
+from dashboard.figures import decade_text, decade_tornado
 from dashboard.format import plain
 from dashboard.i18n import dynamic_parameter, scenario_text, t, unit
 from dashboard.theme import PLOTLY_CONFIG
@@ -284,7 +285,7 @@ def render(
     name, _, region = choice.partition(":")
     region = region or None
     st.plotly_chart(
-        fd.tornado_figure(
+        decade_tornado.tornado_figure(
             tornado.table(name, year, region),
             name=name,
             year=year,
@@ -300,7 +301,7 @@ def render(
 
 def _choice_label(choice: str, lang: str = "en") -> str:
     name, _, region = choice.partition(":")
-    return fd.output_label(name, region or None, lang)
+    return decade_text.output_label(name, region or None, lang)
 
 
 def _report_failures(
@@ -334,7 +335,7 @@ def _readouts(
         help_text = t(
             "charts.decade.in_year",
             lang,
-            name=fd.output_label(name, None, lang),
+            name=decade_text.output_label(name, None, lang),
             year=year,
         )
         if bands is not None:
@@ -342,8 +343,8 @@ def _readouts(
             help_text += t(
                 "views.decade.readout_band",
                 lang,
-                low=fd.format_value(name, q[0, now], lang),
-                high=fd.format_value(name, q[2, now], lang),
+                low=decade_text.format_value(name, q[0, now], lang),
+                high=decade_text.format_value(name, q[2, now], lang),
             )
         column.metric(
             t(
@@ -364,7 +365,7 @@ def _compact(name: str, value: float, lang: str = "en") -> str:
         sign = "" if name.startswith("cumulative") else "+"
         digits = 0 if abs(value) >= 10 else 1
         return t("format.usd_bn", lang, value=f"{value:{sign},.{digits}f}")
-    return fd.format_value(name, value, lang)
+    return decade_text.format_value(name, value, lang)
 
 
 def _events_table(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import figures, format
+from dashboard import format
+from dashboard.figures import overview as figures
 from dashboard.i18n import metric_label, t, unit
 from dashboard.theme import PLOTLY_CONFIG
 from model.metrics import METRICS_BY_NAME

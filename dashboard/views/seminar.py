@@ -6,7 +6,7 @@ hidden until the presenter clicks "Reveal": then one big chart and three big KPI
 numbers appear. "Replay the last change" shows the step shown before next to this
 one, same chart, side by side. This module is the wiring (widgets, layout, session
 state): the steps and their texts are :mod:`dashboard.seminar_steps`, the charts
-:mod:`dashboard.projector_figures`, the projector theme (large type, high
+:mod:`dashboard.figures.seminar`, the projector theme (large type, high
 contrast, no sidebar) :data:`dashboard.theme.PROJECTOR_CSS` and the saved
 storyline :mod:`scenarios.storylines`.
 
@@ -24,9 +24,9 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import streamlit as st
 
+from dashboard.figures.seminar import projector_layout, replay_figure, step_figure
 from dashboard.format import plain
 from dashboard.i18n import t
-from dashboard.projector_figures import projector_layout, replay_figure, step_figure
 from dashboard.seminar_steps import (
     KPIS,
     Step,
@@ -379,7 +379,7 @@ def render(
                 _replay(step, sim, points, presets, solve, lang)
             else:
                 st.plotly_chart(
-                    projector_layout(step_figure(step, sim, points, presets, lang)),
+                    projector_layout(step_figure(step, sim, points, lang)),
                     config=PLOTLY_CONFIG,
                     key=CHART_KEY,
                 )

@@ -16,7 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cache
-from dashboard import figures_tradeoffs as figs
+from dashboard.figures import tradeoffs as figs
+from dashboard.figures import tradeoffs_frontier
 from dashboard.format import plain
 from dashboard.i18n import region, scenario_text, t
 from dashboard.theme import PLOTLY_CONFIG
@@ -173,7 +174,7 @@ def render(
             key=f"tradeoffs_{kind}",
         )
     st.plotly_chart(
-        figs.frontier_plane(grid, frontier, points, current, lang),
+        tradeoffs_frontier.frontier_plane(grid, frontier, points, current, lang),
         config=PLOTLY_CONFIG,
         key="tradeoffs_frontier",
     )
@@ -191,7 +192,7 @@ def render(
     with st.spinner(t("views.tradeoffs.solving_sweep", lang)):
         sweep = _participation(levers, ally)
     st.plotly_chart(
-        figs.participation_curve(
+        tradeoffs_frontier.participation_curve(
             sweep,
             who=_ally_label(ally, lang),
             current_share=current_participation(levers, ally),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import figures
+from dashboard.figures import winners as figures
 from dashboard.i18n import t
 from dashboard.theme import PLOTLY_CONFIG
 from model.simulation import Simulation

@@ -1,12 +1,12 @@
 """Projector figures of seminar mode: the one big chart of a step, in large type.
 
-A step reveals the welfare bars or the security-cost map of
-:mod:`dashboard.figures` (:data:`~dashboard.seminar_steps.CHARTS`), with every
-text in the language of the room; "replay" draws the step shown before and this
-one side by side, smaller. The font list names a Simplified Chinese font, so that
-Chinese text is not drawn with Japanese glyph forms, and is set on each figure:
-Streamlit's Plotly theme replaces the template's font. Imports plotly, never
-streamlit.
+A step reveals the security-cost map of :mod:`dashboard.figures.overview` or the
+welfare bars of :mod:`dashboard.figures.winners`
+(:data:`~dashboard.seminar_steps.CHARTS`), with every text in the language of the
+room; "replay" draws the step shown before and this one side by side, smaller.
+The font list names a Simplified Chinese font, so that Chinese text is not drawn
+with Japanese glyph forms, and is set on each figure: Streamlit's Plotly theme
+replaces the template's font. Imports plotly, never streamlit.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import figures
+from dashboard.figures import overview, winners
 from dashboard.i18n import (
     format_number,
     format_percent,
@@ -87,13 +87,8 @@ def _localise_labels(labels: Sequence[str], lang: str) -> list[str]:
     ]
 
 
-def map_figure(
-    sim: Simulation,
-    points: pd.DataFrame,
-    presets: Mapping[str, Scenario],
-    lang: str,
-) -> go.Figure:
-    """The security-cost map of :mod:`dashboard.figures`, its texts in ``lang``."""
+def map_figure(sim: Simulation, points: pd.DataFrame, lang: str) -> go.Figure:
+    """The security-cost map of :mod:`dashboard.figures.overview`, in ``lang``."""
     named = points.copy()
     names = list(named["name"])
     if "id" in named:
@@ -103,7 +98,7 @@ def map_figure(
         ]
     named["name"] = [html.escape(str(n), quote=False) for n in names]
     current = sim.metrics.security_cost_point()
-    fig = figures.security_cost_map(named, current)
+    fig = overview.security_cost_map(named, current)
     china = float(current["china_cost_pct"])
     cost = float(current["coalition_cost_usd_bn"])
     fig.update_layout(
@@ -131,8 +126,9 @@ def map_figure(
 
 
 def welfare_figure(sim: Simulation, lang: str) -> go.Figure:
-    """The welfare bars of :mod:`dashboard.figures` (% of spending), in ``lang``."""
-    fig = figures.welfare_bars(sim, unit="pct")
+    """The welfare bars of :mod:`dashboard.figures.winners` (% of spending), in
+    ``lang``."""
+    fig = winners.welfare_bars(sim, unit="pct")
     frame = sim.regions_frame()
     values = frame["welfare_change_pct"].to_numpy(dtype=float)
     finite = values[pd.notna(values)]
@@ -156,16 +152,12 @@ def welfare_figure(sim: Simulation, lang: str) -> go.Figure:
 
 
 def step_figure(
-    step: Step,
-    sim: Simulation,
-    points: pd.DataFrame,
-    presets: Mapping[str, Scenario],
-    lang: str,
+    step: Step, sim: Simulation, points: pd.DataFrame, lang: str
 ) -> go.Figure:
     """The step's one big chart, unstyled (see :func:`projector_layout`)."""
     if step.chart == "welfare":
         return welfare_figure(sim, lang)
-    return map_figure(sim, points, presets, lang)
+    return map_figure(sim, points, lang)
 
 
 def projector_layout(
@@ -208,7 +200,7 @@ def replay_figure(
     """One half of the replay: the step's chart for ``sim`` (the preset
     ``preset_id``), titled by the text ``label`` (``seminar.before`` or
     ``seminar.after``) with the preset's name, over the chart's own takeaway."""
-    fig = step_figure(step, sim, points, presets, lang)
+    fig = step_figure(step, sim, points, lang)
     takeaway = fig.layout.title.text or ""
     name = html.escape(preset_name(preset_id, presets, lang), quote=False)
     heading = t(label, lang, name=name)

@@ -1,9 +1,10 @@
 """The decisive decade: a yearly path of static equilibria with evolving capacities.
 
-Each year ``t`` from :data:`BASE_YEAR` (2022, the baseline) to an end year solves
-the static model of :mod:`model.equilibrium` with that year's policy (the lever
-state in force) and that year's technology capacities. Capacities evolve from year
-to year with what the policy does to revenue and to China's imports.
+Each year ``t`` from :data:`model.timeline.BASE_YEAR` (2022, the baseline) to an
+end year solves the static model of :mod:`model.equilibrium` with that year's
+policy (the lever state in force) and that year's technology capacities.
+Capacities evolve from year to year with what the policy does to revenue and to
+China's imports.
 
 Units and notation: ``i`` a region, ``c`` = China, ``s`` a technology sector (the
 six of :data:`model.names.TECH_SECTORS`; capacities of ``rest`` never move),
@@ -19,14 +20,9 @@ against it: ``k = 1`` and every change is 0 on the no-policy path.
 State and timeline
 ------------------
 ``k[i, s]`` is the technology capacity of region ``i`` in sector ``s`` relative to
-the no-policy path [ratio]; ``k = 1`` in 2022. The policy is a *timeline*: a list
-of ``(year, levers)`` entries given by the caller (the model does not read
-presets). The lever state in force in year ``t`` is the latest entry with
-``year <= t`` (of several entries with the same year, the last one listed); before
-the first entry it is the lever defaults, i.e. no new policy. A single scenario
-that starts in year ``t0`` is the timeline ``[(t0, levers)]``
-(:func:`scenario_timeline`). Years are whole: a rule dated in year ``t`` is in force
-for all of year ``t`` (ASSUMPTION: a year is a steady state, not a calendar).
+the no-policy path [ratio]; ``k = 1`` in 2022. The policy is a *timeline* of
+``(year, levers)`` entries (:mod:`model.timeline`: the latest entry with
+``year <= t`` is in force in year ``t``; before the first entry, no new policy).
 
 Year t
 ------
@@ -133,7 +129,7 @@ technology diffusion: Coe and Helpman (1995), EER 39(5).
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -144,16 +140,17 @@ from model import equilibrium, metrics, policy, simulation
 from model.data import Baseline, load_baseline
 from model.levers import DEFAULT_LEVERS, Levers
 from model.names import TARGET, TECH_SECTORS
+from model.timeline import (
+    BASE_YEAR,
+    DEFAULT_END_YEAR,
+    Timeline,
+    check_timeline,
+    check_year_range,
+    state_index,
+)
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-Timeline = Sequence[tuple[int, Mapping[str, object]]]
-
-BASE_YEAR = 2022
-"""The baseline year: every path starts here with k = 1."""
-DEFAULT_END_YEAR = 2035
-LAST_YEAR = 2060
-"""The furthest end year a path may have (a steady-state model, not a forecast)."""
 
 
 @dataclass(frozen=True)
@@ -263,67 +260,6 @@ OUTPUTS: tuple[OutputInfo, ...] = (
     OutputInfo("welfare_change_usd_bn", "USD bn", "Welfare", "region"),
 )
 OUTPUTS_BY_NAME: dict[str, OutputInfo] = {o.name: o for o in OUTPUTS}
-
-
-# --- years and timelines ---------------------------------------------------------
-
-
-def check_year_range(first: int, last: int) -> None:
-    """ValueError unless BASE_YEAR <= first <= last <= LAST_YEAR."""
-    if not BASE_YEAR <= first <= LAST_YEAR or not BASE_YEAR <= last <= LAST_YEAR:
-        raise ValueError(
-            f"years must lie in {BASE_YEAR}-{LAST_YEAR} (the baseline is "
-            f"{BASE_YEAR}), got {first}-{last}"
-        )
-    if first > last:
-        raise ValueError(f"the first year comes after the last: {first}-{last}")
-
-
-def scenario_timeline(
-    levers: Mapping[str, object], start_year: int = BASE_YEAR
-) -> list[tuple[int, Levers]]:
-    """The timeline of one scenario in force from ``start_year`` on."""
-    return [(int(start_year), Levers(levers))]
-
-
-def _check_timeline(
-    timeline: Timeline,
-) -> tuple[tuple[int, ...], tuple[Levers, ...], tuple[int, ...]]:
-    """Entry years and complete lever states sorted by year (stable), and each
-    sorted entry's position in the caller's list."""
-    years, states = [], []
-    for entry in timeline:
-        year, levers = entry
-        if isinstance(year, bool) or not isinstance(year, int | np.integer):
-            raise ValueError(f"timeline years must be integers, got {year!r}")
-        try:
-            states.append(Levers(levers))
-        except ValueError as err:
-            raise ValueError(f"timeline entry {int(year)}: {err}") from None
-        years.append(int(year))
-    order = sorted(range(len(years)), key=lambda k: years[k])  # stable
-    return (
-        tuple(years[k] for k in order),
-        tuple(states[k] for k in order),
-        tuple(order),
-    )
-
-
-def _state_index(entry_years: Sequence[int], year: int) -> int:
-    """Index of the timeline entry in force in ``year``; -1 = no new policy."""
-    index = -1
-    for k, entry_year in enumerate(entry_years):
-        if entry_year <= year:
-            index = k
-    return index
-
-
-def levers_in_force(timeline: Timeline, year: int) -> Levers:
-    """The complete lever state in force in ``year`` (defaults before the first
-    entry)."""
-    entry_years, states, _ = _check_timeline(timeline)
-    k = _state_index(entry_years, year)
-    return DEFAULT_LEVERS if k < 0 else states[k]
 
 
 # --- inputs of a batch --------------------------------------------------------------
@@ -594,9 +530,9 @@ def simulate_paths(
     check_year_range(BASE_YEAR, end_year)
     baseline = baseline or load_baseline()
     inputs = inputs or central_inputs()
-    entry_years, states, position = _check_timeline(timeline)
+    entry_years, states, position = check_timeline(timeline)
     years = tuple(range(BASE_YEAR, end_year + 1))
-    state_of_year = tuple(_state_index(entry_years, y) for y in years)
+    state_of_year = tuple(state_index(entry_years, y) for y in years)
 
     regions, sectors = baseline.regions, baseline.sectors
     flows = baseline.flows_usd_bn

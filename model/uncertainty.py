@@ -45,15 +45,14 @@ import pandas as pd
 
 from model.data import Baseline, load_baseline
 from model.dynamics import (
-    DEFAULT_END_YEAR,
     DYNAMIC_PARAMETERS,
     OUTPUTS,
     DecadePath,
     Inputs,
-    Timeline,
     json_list,
     simulate_paths,
 )
+from model.timeline import DEFAULT_END_YEAR, Timeline
 
 FloatArray = npt.NDArray[np.float64]
 

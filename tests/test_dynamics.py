@@ -17,6 +17,7 @@ from model.levers import Levers
 from model.metrics import METRICS
 from model.names import TECH_SECTORS
 from model.simulation import simulate
+from model.timeline import levers_in_force, scenario_timeline
 
 OCT_2023 = {
     "scope_ai_chips": 1.0,
@@ -72,7 +73,7 @@ def test_no_policy_path_is_the_baseline_exactly(baseline):
 
 def test_a_policy_that_never_starts_is_the_no_policy_path(baseline):
     later = dynamics.simulate_path(
-        dynamics.scenario_timeline(OCT_2023, END + 1), END, baseline=baseline
+        scenario_timeline(OCT_2023, END + 1), END, baseline=baseline
     )
     none = dynamics.simulate_path([], END, baseline=baseline)
     for name, values in none.values.items():
@@ -82,7 +83,7 @@ def test_a_policy_that_never_starts_is_the_no_policy_path(baseline):
 @pytest.mark.parametrize("levers", [OCT_2022, OCT_2023, {"chips_act_capacity_pct": 20}])
 def test_without_dynamics_every_year_is_the_static_result(levers, baseline):
     path = dynamics.simulate_path(
-        dynamics.scenario_timeline(levers),
+        scenario_timeline(levers),
         END,
         rho=0.0,
         delta=0.0,
@@ -100,7 +101,7 @@ def test_without_dynamics_every_year_is_the_static_result(levers, baseline):
 def test_the_rd_push_compounds_once_a_year(baseline):
     levers = {**OCT_2023, "china_rd_push_pct": 5.0}
     path = dynamics.simulate_path(
-        dynamics.scenario_timeline(levers),
+        scenario_timeline(levers),
         END,
         rho=0.0,
         delta=0.0,
@@ -124,13 +125,13 @@ def test_the_rd_push_compounds_once_a_year(baseline):
 
 def test_the_timeline_switches_levers_in_the_right_years(baseline):
     timeline = [(2024, OCT_2023), (2023, OCT_2022), (2026, {})]
-    assert dynamics.levers_in_force(timeline, 2022) == lever_table.DEFAULTS
-    assert dynamics.levers_in_force(timeline, 2023)["fence_pct"] == 100.0
-    assert dynamics.levers_in_force(timeline, 2025)["fence_pct"] == 110.0
-    assert dynamics.levers_in_force(timeline, 2026) == lever_table.DEFAULTS
+    assert levers_in_force(timeline, 2022) == lever_table.DEFAULTS
+    assert levers_in_force(timeline, 2023)["fence_pct"] == 100.0
+    assert levers_in_force(timeline, 2025)["fence_pct"] == 110.0
+    assert levers_in_force(timeline, 2026) == lever_table.DEFAULTS
     # the same year twice: the entry listed last wins
     same = [(2023, OCT_2022), (2023, OCT_2023)]
-    assert dynamics.levers_in_force(same, 2023)["fence_pct"] == 110.0
+    assert levers_in_force(same, 2023)["fence_pct"] == 110.0
 
     path = dynamics.simulate_path(
         timeline, 2028, rho=0.0, delta=0.0, kappa=0.0, baseline=baseline
@@ -157,7 +158,7 @@ def test_capacities_stay_after_a_policy_is_lifted(baseline):
 
 @pytest.mark.parametrize("levers", [OCT_2022, OCT_2023])
 def test_a_larger_kappa_never_slows_chinas_capability(levers, baseline):
-    timeline = dynamics.scenario_timeline(levers)
+    timeline = scenario_timeline(levers)
     kappas = np.linspace(0.0, 0.3, 4)
     inputs = dynamics.Inputs(rho=np.full(4, 0.2), delta=np.full(4, 0.1), kappa=kappas)
     path = dynamics.simulate_paths(timeline, END, inputs, baseline)
@@ -174,9 +175,7 @@ def test_a_larger_kappa_never_slows_chinas_capability(levers, baseline):
 
 
 def test_lost_revenue_slows_the_coalitions_capacity(baseline):
-    path = dynamics.simulate_path(
-        dynamics.scenario_timeline(OCT_2023), END, baseline=baseline
-    )
+    path = dynamics.simulate_path(scenario_timeline(OCT_2023), END, baseline=baseline)
     usa = baseline.regions.index("USA")
     ai_chips = path.tech_sectors.index("ai_chips")
     us_ai = path.capacity[0, :, usa, ai_chips]
@@ -196,9 +195,7 @@ def test_full_denial_stays_finite(baseline):
         **{f"participation_{r}": 1.0 for r in ("nld", "jpn", "kor", "twn", "eur")},
         "fdpr_reach": 1.0,
     }
-    path = dynamics.simulate_path(
-        dynamics.scenario_timeline(levers), END, baseline=baseline
-    )
+    path = dynamics.simulate_path(scenario_timeline(levers), END, baseline=baseline)
     assert path.converged.all()
     china = path.values["china_tech_capacity_ratio"][0]
     assert np.all(np.isfinite(china))
@@ -236,7 +233,7 @@ def test_drawn_theta_rebuilds_the_policys_trade_costs(baseline):
 
 
 def test_monte_carlo_is_reproducible_and_bands_are_ordered(baseline):
-    timeline = dynamics.scenario_timeline(OCT_2023)
+    timeline = scenario_timeline(OCT_2023)
     one = uncertainty.monte_carlo(timeline, END, n_draws=24, seed=7, baseline=baseline)
     two = uncertainty.monte_carlo(timeline, END, n_draws=24, seed=7, baseline=baseline)
     other = uncertainty.monte_carlo(
@@ -262,10 +259,10 @@ def test_monte_carlo_is_reproducible_and_bands_are_ordered(baseline):
 
 def test_tornado_swings_bracket_the_central_value(baseline):
     tornado = uncertainty.tornado_paths(
-        dynamics.scenario_timeline(OCT_2023), END, baseline=baseline
+        scenario_timeline(OCT_2023), END, baseline=baseline
     )
     central = dynamics.simulate_path(
-        dynamics.scenario_timeline(OCT_2023), END, baseline=baseline
+        scenario_timeline(OCT_2023), END, baseline=baseline
     )
     table = tornado.table("china_tech_capability_ratio", END)
     assert list(table["swing"]) == sorted(table["swing"], reverse=True)
@@ -301,9 +298,7 @@ def test_non_convergence_is_reported_not_hidden(baseline, monkeypatch):
         return original(*args, **kwargs, max_iterations=1 if len(calls) > 2 else 60)
 
     monkeypatch.setattr(equilibrium, "solve", stingy)
-    path = dynamics.simulate_path(
-        dynamics.scenario_timeline(OCT_2023), END, baseline=baseline
-    )
+    path = dynamics.simulate_path(scenario_timeline(OCT_2023), END, baseline=baseline)
     assert path.converged[0].tolist() == [True, True] + [False] * (END - 2023)
     for name, values in path.values.items():
         assert np.all(np.isfinite(values[0, :2])), name
@@ -329,7 +324,7 @@ def test_failed_draws_are_left_out_of_the_bands_and_counted(baseline, monkeypatc
 
     monkeypatch.setattr(equilibrium, "solve", fail_first)
     bands = uncertainty.monte_carlo(
-        dynamics.scenario_timeline(OCT_2023), 2024, n_draws=5, seed=1, baseline=baseline
+        scenario_timeline(OCT_2023), 2024, n_draws=5, seed=1, baseline=baseline
     )
     assert bands.failed.tolist() == [1, 1, 1]
     assert np.all(np.isnan(bands.paths.values["world_welfare_change_pct"][0]))
@@ -383,9 +378,7 @@ def test_every_parameter_documents_its_range():
 
 
 def test_outputs_json_round_trip(baseline):
-    path = dynamics.simulate_path(
-        dynamics.scenario_timeline(OCT_2023), 2025, baseline=baseline
-    )
+    path = dynamics.simulate_path(scenario_timeline(OCT_2023), 2025, baseline=baseline)
     payload = path.to_dict()
     assert payload["years"] == [2022, 2023, 2024, 2025]
     assert set(payload["paths"]) == set(dynamics.OUTPUTS_BY_NAME)
@@ -404,7 +397,7 @@ def test_outputs_json_round_trip(baseline):
 def test_cheaper_imports_do_not_slacken_chinas_own_effort(baseline):
     """kappa answers denied imports only; a trade-cost cut (w > 1) leaves it idle
     while delta (learning through imports) speeds China up."""
-    timeline = dynamics.scenario_timeline({"belt_road_pct": 10.0})
+    timeline = scenario_timeline({"belt_road_pct": 10.0})
     inputs = dynamics.Inputs(
         rho=np.zeros(3),
         delta=np.array([0.0, 0.0, 0.2]),
@@ -428,7 +421,7 @@ def test_cli_years_adds_the_paths(tmp_path, baseline):
     assert payload["years"] == [2024, 2025, 2026, 2027]
     assert "metrics" in payload and "bands" not in payload
     want = dynamics.simulate_path(
-        dynamics.scenario_timeline(OCT_2023), 2027, baseline=baseline
+        scenario_timeline(OCT_2023), 2027, baseline=baseline
     ).values["china_tech_capability_ratio"][0, 2:]
     assert_allclose(payload["paths"]["china_tech_capability_ratio"], want, rtol=1e-12)
     assert set(payload["paths"]["china_self_sufficiency_share"]) == set(TECH_SECTORS)

@@ -28,6 +28,7 @@ from dashboard.theme import PLOTLY_CONFIG
 from model import dynamics, uncertainty
 from model.data import Baseline
 from model.levers import Levers, LeverValue
+from model.timeline import BASE_YEAR, DEFAULT_END_YEAR, LAST_YEAR, scenario_timeline
 from scenarios.schema import Scenario
 
 REAL = "real"
@@ -137,8 +138,8 @@ def _tornado(
 def _controls(lang: str = "en") -> tuple[str, int, int, bool]:
     """Mode, start year, end year, bands on: the tab's own widgets."""
     st.session_state.setdefault("decade_mode", REAL)
-    st.session_state.setdefault("decade_end", dynamics.DEFAULT_END_YEAR)
-    st.session_state.setdefault("decade_start", dynamics.BASE_YEAR)
+    st.session_state.setdefault("decade_end", DEFAULT_END_YEAR)
+    st.session_state.setdefault("decade_start", BASE_YEAR)
     st.session_state.setdefault("decade_bands", BANDS_BY_DEFAULT)
     left, middle, right, last = st.columns([3, 1.2, 1.2, 1.6])
     mode = left.segmented_control(
@@ -152,8 +153,8 @@ def _controls(lang: str = "en") -> tuple[str, int, int, bool]:
     end = int(
         right.number_input(
             t("views.decade.end_year", lang),
-            min_value=dynamics.BASE_YEAR + 1,
-            max_value=dynamics.LAST_YEAR,
+            min_value=BASE_YEAR + 1,
+            max_value=LAST_YEAR,
             step=1,
             key="decade_end",
         )
@@ -163,7 +164,7 @@ def _controls(lang: str = "en") -> tuple[str, int, int, bool]:
     start = int(
         middle.number_input(
             t("views.decade.start_year", lang),
-            min_value=dynamics.BASE_YEAR,
+            min_value=BASE_YEAR,
             max_value=end,
             step=1,
             key="decade_start",
@@ -202,7 +203,7 @@ def render(
     if mode == REAL:
         timeline, events = real_timeline(presets, levers["elasticities"], lang)
     else:
-        timeline = tuple(dynamics.scenario_timeline(levers, start))
+        timeline = tuple(scenario_timeline(levers, start))
         events = [
             fd.PolicyEvent(
                 start, "this_scenario", t("views.decade.scenario_starts", lang)

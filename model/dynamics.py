@@ -136,7 +136,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from model import equilibrium, metrics, policy, simulation
+from model import equilibrium, law_of_motion, metrics, policy, simulation
 from model.data import Baseline, load_baseline
 from model.levers import DEFAULT_LEVERS, Levers
 from model.names import TARGET, TECH_SECTORS
@@ -426,7 +426,7 @@ class _State:
     coalition_weight: FloatArray  # (N,)
     covered_share: FloatArray  # (N, S)
     trade_policy: bool  # any tau_hat != 1
-    push: float  # 1 + china_rd_push_pct / 100
+    rd_push_pct: float  # china_rd_push_pct [% per year]
 
 
 def _build_state(levers: Levers, baseline: Baseline, inputs: Inputs) -> _State:
@@ -445,7 +445,7 @@ def _build_state(levers: Levers, baseline: Baseline, inputs: Inputs) -> _State:
         coalition_weight=shocks.coalition_weight[0],
         covered_share=shocks.covered_share[0],
         trade_policy=bool(np.any(tau != 1)),
-        push=1 + float(levers["china_rd_push_pct"]) / 100,
+        rd_push_pct=float(levers["china_rd_push_pct"]),
     )
 
 
@@ -476,22 +476,6 @@ def _tau_at_theta(
 
 def _take(eq: equilibrium.Equilibrium, idx: slice) -> equilibrium.Equilibrium:
     return equilibrium.Equilibrium(*(getattr(eq, f.name)[idx] for f in fields(eq)))
-
-
-def _import_volume(
-    flows: FloatArray, p_hat: FloatArray, tau_c: FloatArray | float, foreign: BoolArray
-) -> FloatArray:
-    """China's import volume by sector (b, S): sum over foreign i of
-    X'[i, c, s] / (p_hat[i, s] tau_hat[i, c, s]), 0 where the flow is 0."""
-    price = p_hat * tau_c  # (b, N, S)
-    positive = flows > 0
-    volume = np.where(positive, flows / np.where(positive, price, 1.0), 0.0)
-    return volume[:, foreign].sum(axis=1)
-
-
-def _ratio_or_one(new: FloatArray, old: FloatArray) -> FloatArray:
-    defined = old > 0
-    return np.where(defined, new / np.where(defined, old, 1.0), 1.0)
 
 
 def simulate_paths(
@@ -538,8 +522,6 @@ def simulate_paths(
     flows = baseline.flows_usd_bn
     n, n_sectors, n_batch, n_years = len(regions), len(sectors), inputs.size, len(years)
     chn = regions.index(TARGET)
-    foreign = np.arange(n) != chn
-    supplier = foreign[:, None]
     tech = np.isin(sectors, TECH_SECTORS)
     n_tech = int(tech.sum())
     spending_c = flows[:, chn, :].sum(axis=0)
@@ -565,8 +547,6 @@ def simulate_paths(
 
     k_state = np.ones((n_batch, n, n_sectors))  # the state k before this year
     alive = np.ones(n_batch, dtype=bool)
-    rho = inputs.rho[:, None, None]
-    kappa, delta = inputs.kappa[:, None], inputs.delta[:, None]
     solved_years: list[tuple[int, npt.NDArray[np.intp], equilibrium.Equilibrium]] = []
     solved_tau: list[FloatArray] = []
     solved_state: list[_State] = []
@@ -618,25 +598,23 @@ def simulate_paths(
         alive[idx[~ok]] = False
 
         # capacities for next year (converged elements only; the others are done)
-        growth = np.ones((m, n, n_sectors))
         if st.trade_policy:
-            revenue = _ratio_or_one(eq.flows.sum(axis=2), cf.flows.sum(axis=2))
-            w = _ratio_or_one(
-                _import_volume(eq.flows[:, :, chn], eq.p_hat, tau[:, :, chn], foreign),
-                _import_volume(cf.flows[:, :, chn], cf.p_hat, 1.0, foreign),
+            revenue, w = law_of_motion.measure_drivers(
+                eq.flows, eq.p_hat, tau, cf.flows, cf.p_hat, chn
             )
-            with np.errstate(invalid="ignore"):  # NaN rows (failed) are dropped
-                growth = np.where(
-                    supplier[None] & tech[None, None],
-                    np.exp(rho[idx] * (revenue - 1)),
-                    1.0,
-                )
-                gap = 1 - w[:, tech]  # share of imports the policy denies
-                growth[:, chn, tech] = np.exp(
-                    kappa[idx] * np.maximum(gap, 0) - delta[idx] * gap
-                )
-        growth[:, chn, tech] *= st.push
-        k_state[good] = k_state[good] * growth[ok]
+        else:  # no trade policy: the policy equilibrium is the counterfactual
+            revenue, w = np.ones((m, n, n_sectors)), np.ones((m, n_sectors))
+        k_state[good] = law_of_motion.advance_capacities(
+            k_state[good],
+            revenue[ok],
+            w[ok],
+            inputs.rho[good],
+            inputs.delta[good],
+            inputs.kappa[good],
+            st.rd_push_pct,
+            china=chn,
+            technology=tech,
+        )
 
     if baseline_years:
         _fill_baseline_years(out, baseline_years, baseline)

@@ -43,6 +43,7 @@ import numpy as np
 
 from model import dynamics, equilibrium, sweeps, uncertainty, userdata
 from model.data import load_baseline
+from model.dynamic_parameters import DYNAMIC_DEFAULTS
 from model.levers import DEFAULT_LEVERS, Levers
 from model.simulation import ConvergenceError, simulate
 from model.timeline import (
@@ -380,7 +381,7 @@ def _decade(
         "paths": shown["paths"],
         "dynamics": {
             "start_year": BASE_YEAR,
-            "parameters": dict(dynamics.DYNAMIC_DEFAULTS),
+            "parameters": dict(DYNAMIC_DEFAULTS),
             "units": shown["units"],
             "converged": shown["converged"],
             "seconds": path.seconds,

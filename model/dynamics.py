@@ -106,10 +106,11 @@ and ``world_welfare_change_pct``), welfare by region, and
 Batches
 -------
 :func:`simulate_paths` solves B paths at once, one set of inputs each
-(:class:`Inputs`: rho, delta, kappa [per year] and optionally theta by sector
-[unitless]); every year is one solve for all of them. Inputs with theta replace
-the ``elasticities`` lever: the trade-cost equivalent of the fence is recomputed
-at each element's theta with the covered-share formula of :mod:`model.policy`.
+(:class:`~model.dynamic_parameters.Inputs`: rho, delta, kappa [per year] and
+optionally theta by sector [unitless]); every year is one solve for all of them.
+Inputs with theta replace the ``elasticities`` lever: the trade-cost equivalent
+of the fence is recomputed at each element's theta with the covered-share
+formula of :mod:`model.policy`.
 Monte Carlo bands and tornado swings over these inputs are in
 :mod:`model.uncertainty`.
 
@@ -138,6 +139,7 @@ import pandas as pd
 
 from model import equilibrium, law_of_motion, metrics, policy, simulation
 from model.data import Baseline, load_baseline
+from model.dynamic_parameters import Inputs, central_inputs
 from model.levers import DEFAULT_LEVERS, Levers
 from model.names import TARGET, TECH_SECTORS
 from model.timeline import (
@@ -151,69 +153,6 @@ from model.timeline import (
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-
-
-@dataclass(frozen=True)
-class DynamicParameter:
-    """A parameter of the dynamics: default, plausible range and the reasoning."""
-
-    name: str
-    label: str
-    unit: str
-    default: float
-    low: float
-    high: float
-    reasoning: str
-
-
-DYNAMIC_PARAMETERS: tuple[DynamicParameter, ...] = (
-    DynamicParameter(
-        name="rho",
-        label="R&D funded by revenue (rho)",
-        unit="log points of capacity growth per year, per unit revenue gap",
-        default=0.2,
-        low=0.0,
-        high=0.4,
-        reasoning="ASSUMPTION. Chip firms spend a roughly fixed 15-20% of revenue on "
-        "R&D, so a revenue gap is an R&D gap of the same size; capacity (cost per "
-        "function) in these sectors has improved by about 20% a year, driven by "
-        "R&D. A gap of 10% in R&D then costs about 0.2 x 10% = 2% of growth a year: "
-        "rho = 0.2. Low 0: R&D funded from elsewhere (subsidies, capital markets). "
-        "High 0.4: the industry's argument that fixed costs of each new node make "
-        "R&D fall more than revenue.",
-    ),
-    DynamicParameter(
-        name="delta",
-        label="Learning through imports (delta)",
-        unit="log points of China's capacity growth per year at a full import cut",
-        default=0.1,
-        low=0.0,
-        high=0.2,
-        reasoning="ASSUMPTION. Imported tools and chips carry know-how (learning "
-        "by using, reverse engineering; Coe and Helpman 1995). With China's "
-        "technology capacity growing 10-20% a year, losing every import is taken "
-        "to cost up to 0.2 of that a year, half of it centrally: delta = 0.1. Over "
-        "a decade a full cut then costs about a third of the capacity level, the "
-        "order of the diffusion losses of IMF S46 and WTO S47 for the technology "
-        "sectors. Low 0: no learning from imports.",
-    ),
-    DynamicParameter(
-        name="kappa",
-        label="Induced indigenisation (kappa)",
-        unit="log points of China's capacity growth per year at a full import cut",
-        default=0.15,
-        low=0.0,
-        high=0.3,
-        reasoning="ASSUMPTION. Denied imports give China's own suppliers a "
-        "guaranteed market and state funds (Big Fund I-III); Chinese toolmakers "
-        "grew much faster than the world market after 2019 (S52). Taken as up to "
-        "0.3 extra growth a year at a full cut, 0.15 centrally: slightly above "
-        "delta, so centrally the controls speed China's capacity a little; the "
-        "ranges let either effect win. Low 0: no induced effort.",
-    ),
-)
-DYNAMIC_BY_NAME: dict[str, DynamicParameter] = {p.name: p for p in DYNAMIC_PARAMETERS}
-DYNAMIC_DEFAULTS: dict[str, float] = {p.name: p.default for p in DYNAMIC_PARAMETERS}
 
 
 @dataclass(frozen=True)
@@ -260,44 +199,6 @@ OUTPUTS: tuple[OutputInfo, ...] = (
     OutputInfo("welfare_change_usd_bn", "USD bn", "Welfare", "region"),
 )
 OUTPUTS_BY_NAME: dict[str, OutputInfo] = {o.name: o for o in OUTPUTS}
-
-
-# --- inputs of a batch --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """The uncertain inputs of a batch of B paths.
-
-    ``theta`` None means each year's ``elasticities`` lever decides (one path, or
-    paths that differ only in rho, delta, kappa).
-    """
-
-    rho: FloatArray  # (B,) [per year]
-    delta: FloatArray  # (B,) [per year]
-    kappa: FloatArray  # (B,) [per year]
-    theta: FloatArray | None = None  # (B, S) trade elasticities [unitless]
-
-    @property
-    def size(self) -> int:
-        return len(self.rho)
-
-
-def central_inputs(
-    rho: float | None = None,
-    delta: float | None = None,
-    kappa: float | None = None,
-) -> Inputs:
-    """One path with the given (default: central) dynamic parameters."""
-    values = {"rho": rho, "delta": delta, "kappa": kappa}
-    arrays = {}
-    for name, value in values.items():
-        p = DYNAMIC_BY_NAME[name]
-        v = p.default if value is None else float(value)
-        if not np.isfinite(v) or v < 0:
-            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-        arrays[name] = np.array([v])
-    return Inputs(**arrays)
 
 
 # --- the path -----------------------------------------------------------------------

@@ -3,8 +3,8 @@
 The yearly path of :mod:`model.dynamics` rests on uncertain inputs: the trade
 elasticity theta of every sector [unitless] and the dynamic parameters rho, delta
 and kappa [per year] (defaults, ranges and reasoning in
-:data:`model.dynamics.DYNAMIC_PARAMETERS`). This module draws or swings them and
-solves all the resulting paths as one batch of
+:data:`model.dynamic_parameters.DYNAMIC_PARAMETERS`). This module draws or swings
+them and solves all the resulting paths as one batch of
 :func:`model.dynamics.simulate_paths`: every year is one solve for all draws or
 swings. Outputs keep the names and units of :data:`model.dynamics.OUTPUTS`.
 
@@ -44,14 +44,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from model.data import Baseline, load_baseline
-from model.dynamics import (
-    DYNAMIC_PARAMETERS,
-    OUTPUTS,
-    DecadePath,
-    Inputs,
-    json_list,
-    simulate_paths,
-)
+from model.dynamic_parameters import DYNAMIC_PARAMETERS, Inputs
+from model.dynamics import OUTPUTS, DecadePath, json_list, simulate_paths
 from model.timeline import DEFAULT_END_YEAR, Timeline
 
 FloatArray = npt.NDArray[np.float64]

@@ -8,11 +8,17 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from model import dynamics, equilibrium, policy, uncertainty
+from model import dynamics, equilibrium, law_of_motion, policy, uncertainty
 from model import levers as lever_table
 from model.__main__ import main
 from model.cli import parse_year_range
 from model.data import load_baseline
+from model.dynamic_parameters import (
+    DYNAMIC_DEFAULTS,
+    DYNAMIC_PARAMETERS,
+    Inputs,
+    central_inputs,
+)
 from model.levers import Levers
 from model.metrics import METRICS
 from model.names import TECH_SECTORS
@@ -160,14 +166,14 @@ def test_capacities_stay_after_a_policy_is_lifted(baseline):
 def test_a_larger_kappa_never_slows_chinas_capability(levers, baseline):
     timeline = scenario_timeline(levers)
     kappas = np.linspace(0.0, 0.3, 4)
-    inputs = dynamics.Inputs(rho=np.full(4, 0.2), delta=np.full(4, 0.1), kappa=kappas)
+    inputs = Inputs(rho=np.full(4, 0.2), delta=np.full(4, 0.1), kappa=kappas)
     path = dynamics.simulate_paths(timeline, END, inputs, baseline)
     assert path.converged.all()
     capability = path.values["china_tech_capability_ratio"]
     assert np.all(np.diff(capability, axis=0) >= 0)  # across kappa, every year
     assert np.all(np.diff(capability[-1]) > 0)  # the largest kappa grows
     # and a larger delta (learning through imports) never speeds it
-    inputs = dynamics.Inputs(rho=np.full(4, 0.2), delta=kappas, kappa=np.full(4, 0.15))
+    inputs = Inputs(rho=np.full(4, 0.2), delta=kappas, kappa=np.full(4, 0.15))
     capability = dynamics.simulate_paths(timeline, END, inputs, baseline).values[
         "china_tech_capability_ratio"
     ]
@@ -200,7 +206,7 @@ def test_full_denial_stays_finite(baseline):
     china = path.values["china_tech_capacity_ratio"][0]
     assert np.all(np.isfinite(china))
     # at w = 0 the yearly growth is exactly exp(kappa - delta)
-    net = dynamics.DYNAMIC_DEFAULTS["kappa"] - dynamics.DYNAMIC_DEFAULTS["delta"]
+    net = DYNAMIC_DEFAULTS["kappa"] - DYNAMIC_DEFAULTS["delta"]
     ai = path.tech_sectors.index("ai_chips")
     assert_allclose(china[1:, ai] / china[:-1, ai], np.exp(net), rtol=1e-9)
 
@@ -250,7 +256,7 @@ def test_monte_carlo_is_reproducible_and_bands_are_ordered(baseline):
     assert not np.array_equal(band, other.band("china_tech_capability_ratio"))
     # draws stay inside the documented ranges
     inputs = one.paths.inputs
-    for p in dynamics.DYNAMIC_PARAMETERS:
+    for p in DYNAMIC_PARAMETERS:
         values = getattr(inputs, p.name)
         assert values.min() >= p.low and values.max() <= p.high
     assert np.all(inputs.theta >= baseline.theta_low)
@@ -365,16 +371,16 @@ def test_bad_timelines_and_parameters_are_rejected(baseline):
     with pytest.raises(ValueError, match="outside its range"):
         dynamics.simulate_path([(2023, {"fence_pct": -1})], END, baseline=baseline)
     with pytest.raises(ValueError, match="rho must be"):
-        dynamics.central_inputs(rho=-0.1)
+        central_inputs(rho=-0.1)
     with pytest.raises(ValueError, match="must lie in"):
         dynamics.simulate_path([], 2070, baseline=baseline)
 
 
 def test_every_parameter_documents_its_range():
-    for p in dynamics.DYNAMIC_PARAMETERS:
+    for p in DYNAMIC_PARAMETERS:
         assert p.low <= p.default <= p.high
         assert "ASSUMPTION" in p.reasoning
-        assert p.name in dynamics.__doc__
+        assert p.name in law_of_motion.__doc__
 
 
 def test_outputs_json_round_trip(baseline):
@@ -398,7 +404,7 @@ def test_cheaper_imports_do_not_slacken_chinas_own_effort(baseline):
     """kappa answers denied imports only; a trade-cost cut (w > 1) leaves it idle
     while delta (learning through imports) speeds China up."""
     timeline = scenario_timeline({"belt_road_pct": 10.0})
-    inputs = dynamics.Inputs(
+    inputs = Inputs(
         rho=np.zeros(3),
         delta=np.array([0.0, 0.0, 0.2]),
         kappa=np.array([0.0, 0.3, 0.0]),
@@ -425,7 +431,7 @@ def test_cli_years_adds_the_paths(tmp_path, baseline):
     ).values["china_tech_capability_ratio"][0, 2:]
     assert_allclose(payload["paths"]["china_tech_capability_ratio"], want, rtol=1e-12)
     assert set(payload["paths"]["china_self_sufficiency_share"]) == set(TECH_SECTORS)
-    assert payload["dynamics"]["parameters"] == dynamics.DYNAMIC_DEFAULTS
+    assert payload["dynamics"]["parameters"] == DYNAMIC_DEFAULTS
     assert all(payload["dynamics"]["converged"])
 
 

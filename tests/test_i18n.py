@@ -22,7 +22,7 @@ from dashboard.i18n import (
     format_usd_bn,
     t,
 )
-from model import dynamics
+from model import dynamic_parameters, dynamics
 from model.levers import GROUPS, LEVERS
 from model.metrics import METRICS
 from model.names import REGION_LABELS, REGIONS, SECTOR_LABELS, SECTORS
@@ -150,7 +150,7 @@ def test_levers():
 def test_units_and_choices():
     units = [lever.unit for lever in LEVERS] + [m.unit for m in METRICS]
     units += [o.unit for o in dynamics.OUTPUTS]
-    units += [p.unit for p in dynamics.DYNAMIC_PARAMETERS]
+    units += [p.unit for p in dynamic_parameters.DYNAMIC_PARAMETERS]
     for text in units:
         assert unescape(t(f"units.{i18n.slug(text)}", "en")) == text
         assert i18n.has_cjk(i18n.unit(text, "zh"))
@@ -192,7 +192,7 @@ def test_dynamic_outputs_and_parameters():
         assert i18n.has_cjk(i18n.output_label(output.name, "zh"))
     outputs = {k.split(".")[1] for k in i18n.keys() if k.startswith("outputs.")}
     assert outputs == {o.name for o in dynamics.OUTPUTS} - metric_names
-    for parameter in dynamics.DYNAMIC_PARAMETERS:
+    for parameter in dynamic_parameters.DYNAMIC_PARAMETERS:
         for field in ("label", "reasoning"):
             text = i18n.dynamic_parameter(parameter.name, field, "en")
             assert text == getattr(parameter, field)

@@ -27,6 +27,7 @@ from dashboard.i18n import dynamic_parameter, scenario_text, t, unit
 from dashboard.theme import PLOTLY_CONFIG
 from model import dynamics, uncertainty
 from model.data import Baseline
+from model.dynamic_parameters import DYNAMIC_PARAMETERS
 from model.levers import Levers, LeverValue
 from model.timeline import BASE_YEAR, DEFAULT_END_YEAR, LAST_YEAR, scenario_timeline
 from scenarios.schema import Scenario
@@ -402,7 +403,7 @@ def _events_table(
 def _method(lang: str = "en") -> None:
     with st.expander(t("views.decade.method", lang), expanded=False):
         st.markdown(t("views.decade.method_text", lang))
-        parameters = dynamics.DYNAMIC_PARAMETERS
+        parameters = DYNAMIC_PARAMETERS
         headers = {
             "parameter": "views.decade.columns.parameter",
             "default": "views.decade.columns.default",

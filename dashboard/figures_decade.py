@@ -26,7 +26,7 @@ from dashboard.theme import (
     SECTOR_COLORS,
 )
 from dashboard.theme import layout as theme_layout
-from model.dynamics import OUTPUTS_BY_NAME, DecadePath
+from model.decade_outputs import OUTPUTS_BY_NAME, DecadePath
 from model.uncertainty import Bands
 
 BAND_COLOR = "rgba(213, 94, 0, 0.18)"  # CHN vermillion, light

@@ -103,7 +103,7 @@ range are errors.
 --years 2022-2035  (JSON only) add the yearly path, the scenario in force from
                    2022 (years 2022-2060): "years": [...], "paths": {output:
                    [...] or {region or sector: [...]}}, "dynamics": {parameters,
-                   units, converged}. Outputs: python -c "from model.dynamics
+                   units, converged}. Outputs: python -c "from model.decade_outputs
                    import OUTPUTS; print([o.name for o in OUTPUTS])"
 --draws N          (with --years) add "bands": {output: {"p10", "p50", "p90"}}
                    from N Monte Carlo draws (1-10000) over the trade elasticities

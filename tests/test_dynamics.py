@@ -13,6 +13,7 @@ from model import levers as lever_table
 from model.__main__ import main
 from model.cli import parse_year_range
 from model.data import load_baseline
+from model.decade_outputs import OUTPUTS_BY_NAME
 from model.dynamic_parameters import (
     DYNAMIC_DEFAULTS,
     DYNAMIC_PARAMETERS,
@@ -387,7 +388,7 @@ def test_outputs_json_round_trip(baseline):
     path = dynamics.simulate_path(scenario_timeline(OCT_2023), 2025, baseline=baseline)
     payload = path.to_dict()
     assert payload["years"] == [2022, 2023, 2024, 2025]
-    assert set(payload["paths"]) == set(dynamics.OUTPUTS_BY_NAME)
+    assert set(payload["paths"]) == set(OUTPUTS_BY_NAME)
     assert set(payload["paths"]["welfare_change_pct"]) == set(baseline.regions)
     assert len(payload["paths"]["china_self_sufficiency_share"]["sme"]) == 4
     window = path.window(2024, 2025)

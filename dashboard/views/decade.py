@@ -27,6 +27,7 @@ from dashboard.i18n import dynamic_parameter, scenario_text, t, unit
 from dashboard.theme import PLOTLY_CONFIG
 from model import dynamics, uncertainty
 from model.data import Baseline
+from model.decade_outputs import OUTPUTS, OUTPUTS_BY_NAME, DecadePath
 from model.dynamic_parameters import DYNAMIC_PARAMETERS
 from model.levers import Levers, LeverValue
 from model.timeline import BASE_YEAR, DEFAULT_END_YEAR, LAST_YEAR, scenario_timeline
@@ -56,7 +57,7 @@ READOUTS: dict[str, str] = {
 """Per-year readouts above the charts: output and short label."""
 MODE_KEYS = {REAL: "views.decade.mode_real", SCENARIO: "views.decade.mode_scenario"}
 """The texts of :data:`MODES`, by key."""
-TORNADO_CHOICES = tuple(o.name for o in dynamics.OUTPUTS if o.by == "scalar") + tuple(
+TORNADO_CHOICES = tuple(o.name for o in OUTPUTS if o.by == "scalar") + tuple(
     f"welfare_change_pct:{r}" for r in ("USA", "CHN")
 )
 
@@ -114,9 +115,7 @@ def _event_label(scenario: Scenario, lang: str) -> str:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _path(
-    timeline: LeverTimeline, end: int, _baseline: Baseline
-) -> dynamics.DecadePath:
+def _path(timeline: LeverTimeline, end: int, _baseline: Baseline) -> DecadePath:
     return dynamics.simulate_path(timeline, end, baseline=_baseline)
 
 
@@ -306,7 +305,7 @@ def _choice_label(choice: str, lang: str = "en") -> str:
 
 
 def _report_failures(
-    path: dynamics.DecadePath, bands: uncertainty.Bands | None, lang: str = "en"
+    path: DecadePath, bands: uncertainty.Bands | None, lang: str = "en"
 ) -> None:
     failed = np.flatnonzero(~path.converged[0])
     if failed.size:
@@ -324,7 +323,7 @@ def _report_failures(
 
 
 def _readouts(
-    path: dynamics.DecadePath,
+    path: DecadePath,
     bands: uncertainty.Bands | None,
     year: int,
     lang: str = "en",
@@ -362,7 +361,7 @@ def _readouts(
 
 def _compact(name: str, value: float, lang: str = "en") -> str:
     """A readout short enough for a metric card."""
-    if np.isfinite(value) and dynamics.OUTPUTS_BY_NAME[name].unit == "USD bn":
+    if np.isfinite(value) and OUTPUTS_BY_NAME[name].unit == "USD bn":
         sign = "" if name.startswith("cumulative") else "+"
         digits = 0 if abs(value) >= 10 else 1
         return t("format.usd_bn", lang, value=f"{value:{sign},.{digits}f}")

@@ -22,7 +22,7 @@ parameters along the real policy timeline, built as the Decade tab builds it:
 every dated built-in preset (``as_of`` set) in date order, its levers in force
 from the year of its date, with ``elasticities`` "central". The columns are
 ``year,output,key,value``: one row per year for every output of
-:data:`model.dynamics.OUTPUTS` (``key`` empty for a scalar, the technology sector
+:data:`model.decade_outputs.OUTPUTS` (``key`` empty for a scalar, the technology sector
 or the region for a breakdown), then ``capacity`` (``key`` ``REGION/sector``: the
 capacities of every region used in the year's solve), ``converged`` (1 or 0) and
 ``timeline_entry`` (the position in the timeline of the entry in force, -1 for
@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # run as a script from the repository root
     sys.path.insert(0, str(ROOT))
 
-from model.dynamics import OUTPUTS, simulate_path  # noqa: E402
+from model.decade_outputs import OUTPUTS  # noqa: E402
+from model.dynamics import simulate_path  # noqa: E402
 from model.levers import Levers  # noqa: E402
 from model.metrics import METRICS  # noqa: E402
 from model.simulation import simulate  # noqa: E402

@@ -219,7 +219,7 @@ def metric_definition(name: str, lang: str) -> str:
 
 
 def output_label(name: str, lang: str) -> str:
-    """The label of a yearly output of ``model.dynamics.OUTPUTS`` (metrics among
+    """The label of a yearly output of ``model.decade_outputs.OUTPUTS`` (metrics among
     them keep their metric label)."""
     if has(f"outputs.{name}.label", DEFAULT_LANGUAGE):
         return t(f"outputs.{name}.label", lang)
@@ -227,7 +227,7 @@ def output_label(name: str, lang: str) -> str:
 
 
 def dynamic_parameter(name: str, field: str, lang: str) -> str:
-    """``label`` or ``reasoning`` of a parameter of ``model.dynamics``."""
+    """``label`` or ``reasoning`` of a parameter of ``model.dynamic_parameters``."""
     return _lookup(f"dynamic.{name}.{field}", lang, "")
 
 

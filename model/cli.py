@@ -44,8 +44,15 @@ import numpy as np
 from model import counterfactual, dynamics, equilibrium, sweeps, uncertainty, userdata
 from model.commandline import EXIT_BAD_INPUT, EXIT_OK, OneLineParser, fail, parse
 from model.data import load_baseline
+from model.dynamic_parameters import DYNAMIC_DEFAULTS
 from model.levers import DEFAULT_LEVERS, Levers
 from model.simulation import ConvergenceError, simulate
+from model.timeline import (
+    BASE_YEAR,
+    DEFAULT_END_YEAR,
+    check_year_range,
+    scenario_timeline,
+)
 
 EXIT_NOT_CONVERGED = 3
 
@@ -95,7 +102,7 @@ range are errors.
 --years 2022-2035  (JSON only) add the yearly path, the scenario in force from
                    2022 (years 2022-2060): "years": [...], "paths": {output:
                    [...] or {region or sector: [...]}}, "dynamics": {parameters,
-                   units, converged}. Outputs: python -c "from model.dynamics
+                   units, converged}. Outputs: python -c "from model.decade_outputs
                    import OUTPUTS; print([o.name for o in OUTPUTS])"
 --draws N          (with --years) add "bands": {output: {"p10", "p50", "p90"}}
                    from N Monte Carlo draws (1-10000) over the trade elasticities
@@ -294,18 +301,17 @@ MAX_DRAWS = 10_000
 def parse_year_range(text: str) -> tuple[int, int]:
     """``"2022-2035"`` -> (2022, 2035); ValueError naming the problem otherwise.
 
-    Both years must lie in [BASE_YEAR, LAST_YEAR] of :mod:`model.dynamics` and the
+    Both years must lie in [BASE_YEAR, LAST_YEAR] of :mod:`model.timeline` and the
     first must not come after the last. A single year ``"2030"`` means 2030-2030.
     """
     match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", text)
     if not match:
         raise ValueError(
-            f"--years must look like {dynamics.BASE_YEAR}-"
-            f"{dynamics.DEFAULT_END_YEAR}, got {text!r}"
+            f"--years must look like {BASE_YEAR}-{DEFAULT_END_YEAR}, got {text!r}"
         )
     first = int(match.group(1))
     last = int(match.group(2) or first)
-    dynamics.check_year_range(first, last)
+    check_year_range(first, last)
     return first, last
 
 
@@ -342,7 +348,7 @@ def _decade(
     Raises ConvergenceError when the central path finds no equilibrium in a year.
     """
     first, last = years
-    timeline = dynamics.scenario_timeline(levers, dynamics.BASE_YEAR)
+    timeline = scenario_timeline(levers, BASE_YEAR)
     path = dynamics.simulate_path(timeline, last)
     failed = np.flatnonzero(~path.converged[0])
     if failed.size:
@@ -356,8 +362,8 @@ def _decade(
         "years": shown["years"],
         "paths": shown["paths"],
         "dynamics": {
-            "start_year": dynamics.BASE_YEAR,
-            "parameters": dict(dynamics.DYNAMIC_DEFAULTS),
+            "start_year": BASE_YEAR,
+            "parameters": dict(DYNAMIC_DEFAULTS),
             "units": shown["units"],
             "converged": shown["converged"],
             "seconds": path.seconds,

@@ -1,9 +1,17 @@
 """The decisive decade: a yearly path of static equilibria with evolving capacities.
 
-Each year ``t`` from :data:`BASE_YEAR` (2022, the baseline) to an end year solves
-the static model of :mod:`model.equilibrium` with that year's policy (the lever
-state in force) and that year's technology capacities. Capacities evolve from year
-to year with what the policy does to revenue and to China's imports.
+Each year ``t`` from :data:`model.timeline.BASE_YEAR` (2022, the baseline) to an
+end year solves the static model of :mod:`model.equilibrium` with that year's
+policy (the lever state in force) and that year's technology capacities.
+Capacities evolve from year to year with what the policy does to revenue and to
+China's imports. This module runs the years; the pieces it runs are
+
+* :mod:`model.timeline`: the years, and which lever state is in force when;
+* :mod:`model.dynamic_parameters`: rho, delta, kappa (defaults, ranges,
+  reasoning) and :class:`~model.dynamic_parameters.Inputs`, a batch of them;
+* :mod:`model.law_of_motion`: how capacities move from one year to the next;
+* :mod:`model.decade_outputs`: the yearly outputs, how they are measured, and
+  :class:`~model.decade_outputs.DecadePath`, the result.
 
 Units and notation: ``i`` a region, ``c`` = China, ``s`` a technology sector (the
 six of :data:`model.names.TECH_SECTORS`; capacities of ``rest`` never move),
@@ -13,549 +21,85 @@ The no-policy path
 ------------------
 The static model has no trend: with no policy every year is the 2022 baseline
 (the zero shock returns it exactly), and capacities stay where they are. So the
-*no-policy path* is the baseline repeated, and every output below is measured
-against it: ``k = 1`` and every change is 0 on the no-policy path.
-
-State and timeline
-------------------
-``k[i, s]`` is the technology capacity of region ``i`` in sector ``s`` relative to
-the no-policy path [ratio]; ``k = 1`` in 2022. The policy is a *timeline*: a list
-of ``(year, levers)`` entries given by the caller (the model does not read
-presets). The lever state in force in year ``t`` is the latest entry with
-``year <= t`` (of several entries with the same year, the last one listed); before
-the first entry it is the lever defaults, i.e. no new policy. A single scenario
-that starts in year ``t0`` is the timeline ``[(t0, levers)]``
-(:func:`scenario_timeline`). Years are whole: a rule dated in year ``t`` is in force
-for all of year ``t`` (ASSUMPTION: a year is a steady state, not a calendar).
+*no-policy path* is the baseline repeated, and every output is measured against
+it: ``k = 1`` and every change is 0 on the no-policy path. ``k[i, s]`` is the
+technology capacity of region ``i`` in sector ``s`` relative to the no-policy
+path [ratio]; ``k = 1`` in 2022.
 
 Year t
 ------
 1. Shocks: ``tau_hat``, ``q_hat`` from :func:`model.policy.build_shocks` for the
-   state in force, with the capacity shock multiplied by the state::
+   lever state in force, with the capacity shock multiplied by the state::
 
        q_hat_t[i, s] = q_static[i, s] * k_t[i, s]
 
    ``q_static`` holds the levers' one-year capacity effects: the CHIPS Act's
    added U.S. capacity (a level while the lever is in force) and one year of
    China's R&D push ``1 + china_rd_push_pct / 100``.
-2. Policy equilibrium: solve with ``(tau_hat, q_hat_t)``. Its metrics
-   (:func:`model.metrics.compute_metrics`) are the year's outputs.
+2. Policy equilibrium: solve with ``(tau_hat, q_hat_t)``. Its metrics are the
+   year's outputs (:mod:`model.decade_outputs`).
 3. Counterfactual at the same capacities: solve with ``tau_hat = 1`` and the
    same ``q_hat_t``. It says what the trade policy itself does this year, given
    where capacities stand. (Not needed, and not solved, in a year with no trade
-   policy: then it is the policy equilibrium and both drivers below are 1.)
-4. Drivers, policy equilibrium over counterfactual:
+   policy: then it is the policy equilibrium.) Both are one batched solve.
+4. Capacities for year t + 1: the drivers, policy equilibrium over
+   counterfactual (``r`` sales revenue, ``w`` China's technology import volume),
+   move ``k`` by the law of motion (:func:`model.law_of_motion.advance_capacities`):
+   ``k[i, s] * exp(rho (r - 1))`` for suppliers, ``k[c, s] * (1 + push)
+   * exp(kappa max(1 - w, 0) - delta (1 - w))`` for China. In a year with no trade
+   policy both drivers are 1 and only the R&D push moves China's capacities.
 
-       r[i, s] = R[i, s] / R_cf[i, s]     R = sales revenue of i in s, all
-                                          destinations [USD bn]; r = 1 if R_cf = 0
-       w[s]    = M[s] / M_cf[s]           M = China's technology import VOLUME in s
-                                          from all foreign suppliers, sum_i X'[i,c,s]
-                                          / (p_hat[i,s] tau_hat[i,c,s]) [USD bn at
-                                          2022 prices]; w = 1 if M_cf = 0
-
-5. Capacities for year t + 1::
-
-       k[i, s] <- k[i, s] * exp(rho * (r[i, s] - 1))                   i != China
-       k[c, s] <- k[c, s] * (1 + china_rd_push_pct / 100)
-                          * exp(kappa * max(1 - w[s], 0) - delta * (1 - w[s]))
-
-   ``rho`` [per year]: revenue funds R&D; a supplier whose sales are 10% lower
-   because of the policy grows ``0.1 rho`` (log points) slower that year: the
-   industry's argument that lost China sales cut R&D. ``delta`` [per year]:
-   learning through imports; China's capacity grows ``delta`` slower in a year in
-   which it gets none of the imports it would get without the policy
-   (``w = 0``), in proportion for a partial cut. ``kappa`` [per year]: induced
-   indigenisation (guaranteed home demand, state funds such as the Big Fund);
-   it grows ``kappa`` faster for the same cut. Under controls (``w <= 1``) the
-   two combine to ``exp((kappa - delta) (1 - w))``. Where a policy makes imports
-   cheaper (``w > 1``: the Belt and Road lever, lower tariffs) China learns more
-   through them, but its own effort does not slacken: kappa responds to denied
-   imports only (ASSUMPTION). China's R&D push compounds: it is
-   applied once in the year's solve (step 1) and carried into the state, so year
-   ``n`` of a push has ``(1 + push)^n`` and the first year equals the static
-   solve, which applies one year of it. Nothing is counted twice.
-
-Design choices (ASSUMPTIONS, with the reason):
-
-* For small changes ``exp(rho (r - 1)) ~ r^rho`` and, under controls,
-  ``exp((kappa - delta) (1 - w)) ~ w^(delta - kappa)``: the laws are the power
-  laws of DESIGN.md section 4 to first order. The exponential-of-the-gap form
-  is bounded: the power law makes a sector whose imports are cut entirely
-  (``w = 0``, e.g. the full-decoupling preset) grow infinitely fast in a year.
-* The drivers compare with the counterfactual at the *same* capacities, not with
-  the 2022 baseline: against the baseline, China's own growth (which displaces
-  imports) would count as "imports denied" and speed its growth further, a loop
-  with no policy in it. At the corners of the parameter ranges that loop made
-  the path explode (capacities of 10^5 and solver failures by 2035). Comparing
-  at the same capacities keeps the drivers to what the policy itself does. The
-  price: a supplier's revenue lost to China's growth in third markets does not
-  feed back into its R&D; only what the policy takes directly does.
-* Suppliers are every region but China, allies and outsiders alike: a supplier
-  that backfills gains revenue and grows. A policy lifted later leaves
-  capacities where they are (no catch-up): the drivers are 1 again.
-
-Outputs per year (:data:`OUTPUTS`)
--------------------------------------
-``china_tech_capability_ratio``: China's technology capability relative to the
-no-policy path, the geometric mean of its capacities ``q_hat_t[c, s]`` over the
-technology sectors weighted by China's 2022 spending shares (the weights of
-``china_tech_price_change_pct``) [ratio]; by sector ``china_tech_capacity_ratio``.
-``china_self_sufficiency_share``: China's domestic share of its own spending in
-each technology sector, ``pi'[c, c, s]`` (values) [share]. Every scalar metric of
-:data:`model.metrics.METRICS` per year (e.g. ``coalition_tech_revenue_change_usd_bn``
-and ``world_welfare_change_pct``), welfare by region, and
-``cumulative_coalition_revenue_lost_usd_bn``, the running sum over the years from
-2022 of ``-coalition_tech_revenue_change_usd_bn`` (undiscounted, 2022 prices).
+A year with no trade policy and every capacity at 1 is on the no-policy path:
+nothing is solved, its outputs are the baseline's.
 
 Batches
 -------
 :func:`simulate_paths` solves B paths at once, one set of inputs each
-(:class:`Inputs`: rho, delta, kappa [per year] and optionally theta by sector
-[unitless]); every year is one solve for all of them. Inputs with theta replace
-the ``elasticities`` lever: the trade-cost equivalent of the fence is recomputed
-at each element's theta with the covered-share formula of :mod:`model.policy`.
-Monte Carlo bands and tornado swings over these inputs are in
-:mod:`model.uncertainty`.
+(:class:`~model.dynamic_parameters.Inputs`: rho, delta, kappa [per year] and
+optionally theta by sector [unitless]); every year is one solve for all of them.
+Inputs with theta replace the ``elasticities`` lever: the trade-cost equivalent
+of the fence is recomputed at each element's theta with the covered-share
+formula of :mod:`model.policy`. Monte Carlo bands and tornado swings over these
+inputs are in :mod:`model.uncertainty`.
 
 Non-convergence is never hidden: a batch element whose policy or counterfactual
 equilibrium fails in year t has NaN outputs from year t on and
-``converged[b, t] = False``.
+``converged[b, t] = False``; it is not solved again.
 
 References
 ----------
-DESIGN.md section 4. The scale of dynamic losses with technology diffusion:
-Cerdeiro et al. (2021), IMF WP/21/69; Goes and Bekkers (2022), WTO ERSD-2022-09
-(FACTS.md section 7, S46, S47). R&D and output: Griliches (1992); Hall, Mairesse
-and Mohnen (2010), Handbook of the Economics of Innovation ch. 24. Imports and
-technology diffusion: Coe and Helpman (1995), EER 39(5).
+DESIGN.md section 4; the references of :mod:`model.law_of_motion` and
+:mod:`model.dynamic_parameters`.
 """
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
-from model import equilibrium, metrics, policy, simulation
+from model import equilibrium, law_of_motion, policy
 from model.data import Baseline, load_baseline
+from model.decade_outputs import DecadePath, SolvedYear, measure_outputs
+from model.dynamic_parameters import Inputs, central_inputs
 from model.levers import DEFAULT_LEVERS, Levers
 from model.names import TARGET, TECH_SECTORS
+from model.timeline import (
+    BASE_YEAR,
+    DEFAULT_END_YEAR,
+    Timeline,
+    check_timeline,
+    check_year_range,
+    state_index,
+)
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-Timeline = Sequence[tuple[int, Mapping[str, object]]]
-
-BASE_YEAR = 2022
-"""The baseline year: every path starts here with k = 1."""
-DEFAULT_END_YEAR = 2035
-LAST_YEAR = 2060
-"""The furthest end year a path may have (a steady-state model, not a forecast)."""
-
-
-@dataclass(frozen=True)
-class DynamicParameter:
-    """A parameter of the dynamics: default, plausible range and the reasoning."""
-
-    name: str
-    label: str
-    unit: str
-    default: float
-    low: float
-    high: float
-    reasoning: str
-
-
-DYNAMIC_PARAMETERS: tuple[DynamicParameter, ...] = (
-    DynamicParameter(
-        name="rho",
-        label="R&D funded by revenue (rho)",
-        unit="log points of capacity growth per year, per unit revenue gap",
-        default=0.2,
-        low=0.0,
-        high=0.4,
-        reasoning="ASSUMPTION. Chip firms spend a roughly fixed 15-20% of revenue on "
-        "R&D, so a revenue gap is an R&D gap of the same size; capacity (cost per "
-        "function) in these sectors has improved by about 20% a year, driven by "
-        "R&D. A gap of 10% in R&D then costs about 0.2 x 10% = 2% of growth a year: "
-        "rho = 0.2. Low 0: R&D funded from elsewhere (subsidies, capital markets). "
-        "High 0.4: the industry's argument that fixed costs of each new node make "
-        "R&D fall more than revenue.",
-    ),
-    DynamicParameter(
-        name="delta",
-        label="Learning through imports (delta)",
-        unit="log points of China's capacity growth per year at a full import cut",
-        default=0.1,
-        low=0.0,
-        high=0.2,
-        reasoning="ASSUMPTION. Imported tools and chips carry know-how (learning "
-        "by using, reverse engineering; Coe and Helpman 1995). With China's "
-        "technology capacity growing 10-20% a year, losing every import is taken "
-        "to cost up to 0.2 of that a year, half of it centrally: delta = 0.1. Over "
-        "a decade a full cut then costs about a third of the capacity level, the "
-        "order of the diffusion losses of IMF S46 and WTO S47 for the technology "
-        "sectors. Low 0: no learning from imports.",
-    ),
-    DynamicParameter(
-        name="kappa",
-        label="Induced indigenisation (kappa)",
-        unit="log points of China's capacity growth per year at a full import cut",
-        default=0.15,
-        low=0.0,
-        high=0.3,
-        reasoning="ASSUMPTION. Denied imports give China's own suppliers a "
-        "guaranteed market and state funds (Big Fund I-III); Chinese toolmakers "
-        "grew much faster than the world market after 2019 (S52). Taken as up to "
-        "0.3 extra growth a year at a full cut, 0.15 centrally: slightly above "
-        "delta, so centrally the controls speed China's capacity a little; the "
-        "ranges let either effect win. Low 0: no induced effort.",
-    ),
-)
-DYNAMIC_BY_NAME: dict[str, DynamicParameter] = {p.name: p for p in DYNAMIC_PARAMETERS}
-DYNAMIC_DEFAULTS: dict[str, float] = {p.name: p.default for p in DYNAMIC_PARAMETERS}
-
-
-@dataclass(frozen=True)
-class OutputInfo:
-    """A yearly output: its unit, label and breakdown (scalar, sector or region)."""
-
-    name: str
-    unit: str
-    label: str
-    by: str  # "scalar", "sector" (technology sectors) or "region"
-
-
-OUTPUTS: tuple[OutputInfo, ...] = (
-    OutputInfo(
-        "china_tech_capability_ratio",
-        "ratio to the no-policy path",
-        "China's technology capability",
-        "scalar",
-    ),
-    OutputInfo(
-        "cumulative_coalition_revenue_lost_usd_bn",
-        "USD bn",
-        "Coalition technology revenue lost since 2022",
-        "scalar",
-    ),
-    *(
-        OutputInfo(m.name, m.unit, m.label, "scalar")
-        for m in metrics.METRICS
-        if m.by == "scalar"
-    ),
-    OutputInfo(
-        "china_self_sufficiency_share",
-        "share",
-        "China's domestic share of its technology spending",
-        "sector",
-    ),
-    OutputInfo(
-        "china_tech_capacity_ratio",
-        "ratio to the no-policy path",
-        "China's technology capacity",
-        "sector",
-    ),
-    OutputInfo("welfare_change_pct", "%", "Welfare", "region"),
-    OutputInfo("welfare_change_usd_bn", "USD bn", "Welfare", "region"),
-)
-OUTPUTS_BY_NAME: dict[str, OutputInfo] = {o.name: o for o in OUTPUTS}
-
-
-# --- years and timelines ---------------------------------------------------------
-
-
-def check_year_range(first: int, last: int) -> None:
-    """ValueError unless BASE_YEAR <= first <= last <= LAST_YEAR."""
-    if not BASE_YEAR <= first <= LAST_YEAR or not BASE_YEAR <= last <= LAST_YEAR:
-        raise ValueError(
-            f"years must lie in {BASE_YEAR}-{LAST_YEAR} (the baseline is "
-            f"{BASE_YEAR}), got {first}-{last}"
-        )
-    if first > last:
-        raise ValueError(f"the first year comes after the last: {first}-{last}")
-
-
-def scenario_timeline(
-    levers: Mapping[str, object], start_year: int = BASE_YEAR
-) -> list[tuple[int, Levers]]:
-    """The timeline of one scenario in force from ``start_year`` on."""
-    return [(int(start_year), Levers(levers))]
-
-
-def _check_timeline(
-    timeline: Timeline,
-) -> tuple[tuple[int, ...], tuple[Levers, ...], tuple[int, ...]]:
-    """Entry years and complete lever states sorted by year (stable), and each
-    sorted entry's position in the caller's list."""
-    years, states = [], []
-    for entry in timeline:
-        year, levers = entry
-        if isinstance(year, bool) or not isinstance(year, int | np.integer):
-            raise ValueError(f"timeline years must be integers, got {year!r}")
-        try:
-            states.append(Levers(levers))
-        except ValueError as err:
-            raise ValueError(f"timeline entry {int(year)}: {err}") from None
-        years.append(int(year))
-    order = sorted(range(len(years)), key=lambda k: years[k])  # stable
-    return (
-        tuple(years[k] for k in order),
-        tuple(states[k] for k in order),
-        tuple(order),
-    )
-
-
-def _state_index(entry_years: Sequence[int], year: int) -> int:
-    """Index of the timeline entry in force in ``year``; -1 = no new policy."""
-    index = -1
-    for k, entry_year in enumerate(entry_years):
-        if entry_year <= year:
-            index = k
-    return index
-
-
-def levers_in_force(timeline: Timeline, year: int) -> Levers:
-    """The complete lever state in force in ``year`` (defaults before the first
-    entry)."""
-    entry_years, states, _ = _check_timeline(timeline)
-    k = _state_index(entry_years, year)
-    return DEFAULT_LEVERS if k < 0 else states[k]
-
-
-# --- inputs of a batch --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """The uncertain inputs of a batch of B paths.
-
-    ``theta`` None means each year's ``elasticities`` lever decides (one path, or
-    paths that differ only in rho, delta, kappa).
-    """
-
-    rho: FloatArray  # (B,) [per year]
-    delta: FloatArray  # (B,) [per year]
-    kappa: FloatArray  # (B,) [per year]
-    theta: FloatArray | None = None  # (B, S) trade elasticities [unitless]
-
-    @property
-    def size(self) -> int:
-        return len(self.rho)
-
-
-def central_inputs(
-    rho: float | None = None,
-    delta: float | None = None,
-    kappa: float | None = None,
-) -> Inputs:
-    """One path with the given (default: central) dynamic parameters."""
-    values = {"rho": rho, "delta": delta, "kappa": kappa}
-    arrays = {}
-    for name, value in values.items():
-        p = DYNAMIC_BY_NAME[name]
-        v = p.default if value is None else float(value)
-        if not np.isfinite(v) or v < 0:
-            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-        arrays[name] = np.array([v])
-    return Inputs(**arrays)
-
-
-# --- the path -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DecadePath:
-    """Yearly outputs of a batch of B paths over T years.
-
-    ``values[name]`` is (B, T) for a scalar output, (B, T, K) by technology sector
-    (order ``tech_sectors``) and (B, T, N) by region. ``capacity`` is the
-    technology capacity of every region used in each year's solve, relative to
-    the no-policy path (B, T, N, K). NaN where ``converged`` is False.
-    """
-
-    years: tuple[int, ...]
-    regions: tuple[str, ...]
-    tech_sectors: tuple[str, ...]
-    timeline_years: tuple[int, ...]
-    state: tuple[int, ...]  # (T,) position in the timeline given; -1 = no policy
-    inputs: Inputs
-    values: dict[str, FloatArray]
-    capacity: FloatArray  # (B, T, N, K) [ratio]
-    converged: BoolArray  # (B, T)
-    max_residual: FloatArray  # (B, T)
-    seconds: float  # wall-clock time of the whole batch [s]
-
-    @property
-    def size(self) -> int:
-        return self.converged.shape[0]
-
-    def keys(self, name: str) -> tuple[str, ...]:
-        """The breakdown keys of an output (empty for a scalar)."""
-        by = OUTPUTS_BY_NAME[name].by
-        return {"scalar": (), "sector": self.tech_sectors, "region": self.regions}[by]
-
-    def series(self, name: str, key: str | None = None) -> FloatArray:
-        """(B, T) values of a scalar output, or of one sector or region of a
-        breakdown."""
-        info = OUTPUTS_BY_NAME.get(name)
-        if info is None:
-            raise ValueError(
-                f"unknown output {name!r}; known: {', '.join(OUTPUTS_BY_NAME)}"
-            )
-        if info.by == "scalar":
-            if key is not None:
-                raise ValueError(f"{name} has no breakdown; got key {key!r}")
-            return self.values[name]
-        keys = self.keys(name)
-        if key not in keys:
-            raise ValueError(f"{name} needs one of {', '.join(keys)}; got {key!r}")
-        return self.values[name][:, :, keys.index(key)]
-
-    def year_index(self, year: int) -> int:
-        if year not in self.years:
-            raise ValueError(
-                f"year {year} is not on the path {self.years[0]}-{self.years[-1]}"
-            )
-        return self.years.index(year)
-
-    def window(self, first: int, last: int) -> DecadePath:
-        """The same paths restricted to the years first..last."""
-        a, b = self.year_index(first), self.year_index(last) + 1
-        return DecadePath(
-            years=self.years[a:b],
-            regions=self.regions,
-            tech_sectors=self.tech_sectors,
-            timeline_years=self.timeline_years,
-            state=self.state[a:b],
-            inputs=self.inputs,
-            values={k: v[:, a:b] for k, v in self.values.items()},
-            capacity=self.capacity[:, a:b],
-            converged=self.converged[:, a:b],
-            max_residual=self.max_residual[:, a:b],
-            seconds=self.seconds,
-        )
-
-    def to_dict(self, b: int = 0) -> dict[str, object]:
-        """JSON-ready paths of element ``b``: ``{"years", "paths", "units",
-        "converged"}``; a breakdown output is ``{key: [...]}``; NaN is None."""
-        paths: dict[str, object] = {}
-        for info in OUTPUTS:
-            values = self.values[info.name][b]
-            if info.by == "scalar":
-                paths[info.name] = json_list(values)
-            else:
-                paths[info.name] = {
-                    key: json_list(values[:, k])
-                    for k, key in enumerate(self.keys(info.name))
-                }
-        return {
-            "years": list(self.years),
-            "paths": paths,
-            "units": {info.name: info.unit for info in OUTPUTS},
-            "converged": [bool(v) for v in self.converged[b]],
-        }
-
-    def frame(self, b: int = 0) -> pd.DataFrame:
-        """Tidy table of element ``b``: year, output, key ("" for scalars), value."""
-        rows = []
-        for info in OUTPUTS:
-            values = self.values[info.name][b]
-            keys = self.keys(info.name)
-            for t, year in enumerate(self.years):
-                if info.by == "scalar":
-                    rows.append((year, info.name, "", values[t]))
-                else:
-                    rows += [
-                        (year, info.name, k, values[t, n]) for n, k in enumerate(keys)
-                    ]
-        return pd.DataFrame(rows, columns=["year", "output", "key", "value"])
-
-
-def json_list(values: FloatArray) -> list[float | None]:
-    """JSON-ready list of a 1-D array: NaN and inf become None."""
-    return [float(v) if np.isfinite(v) else None for v in values]
-
-
-@dataclass(frozen=True)
-class _State:
-    """Shocks of one lever state for the batch (built once per timeline entry)."""
-
-    tau_hat: FloatArray  # (1 or B, N, N, S)
-    q_static: FloatArray  # (N, S)
-    theta: FloatArray  # (B, S)
-    coalition_weight: FloatArray  # (N,)
-    covered_share: FloatArray  # (N, S)
-    trade_policy: bool  # any tau_hat != 1
-    push: float  # 1 + china_rd_push_pct / 100
-
-
-def _build_state(levers: Levers, baseline: Baseline, inputs: Inputs) -> _State:
-    regions, sectors = baseline.regions, baseline.sectors
-    stacked = policy.stack_levers([levers])
-    shocks = policy.build_shocks(stacked, regions, sectors, baseline.theta_sets)
-    if inputs.theta is None:
-        tau, theta = shocks.tau_hat, np.tile(shocks.theta, (inputs.size, 1))
-    else:
-        theta = inputs.theta
-        tau = _tau_at_theta(stacked, shocks.covered_share[0], baseline, theta)
-    return _State(
-        tau_hat=tau,
-        q_static=shocks.q_hat[0],
-        theta=theta,
-        coalition_weight=shocks.coalition_weight[0],
-        covered_share=shocks.covered_share[0],
-        trade_policy=bool(np.any(tau != 1)),
-        push=1 + float(levers["china_rd_push_pct"]) / 100,
-    )
-
-
-def _tau_at_theta(
-    stacked: Mapping[str, np.ndarray],
-    covered: FloatArray,
-    baseline: Baseline,
-    theta: FloatArray,
-) -> FloatArray:
-    """Trade-cost shocks (B, N, N, S) of one lever state at B drawn thetas.
-
-    Everything but the fence is built by :func:`model.policy.build_shocks` with the
-    yard emptied (it does not depend on theta); the fence on sales into China is
-    :func:`model.policy.fence_tau` at each draw's theta.
-    """
-    regions, sectors = baseline.regions, baseline.sectors
-    open_yard = dict(stacked)
-    for sector in TECH_SECTORS:
-        open_yard[f"scope_{sector}"] = np.zeros(1)
-    rest = policy.build_shocks(open_yard, regions, sectors, baseline.theta_sets)
-    control = policy.fence_tau(
-        covered[None], stacked["fence_pct"], stacked["prohibitive"], theta
-    )
-    tau = np.repeat(rest.tau_hat, len(theta), axis=0)
-    tau[:, :, regions.index(TARGET), :] *= control
-    return tau
-
-
-def _take(eq: equilibrium.Equilibrium, idx: slice) -> equilibrium.Equilibrium:
-    return equilibrium.Equilibrium(*(getattr(eq, f.name)[idx] for f in fields(eq)))
-
-
-def _import_volume(
-    flows: FloatArray, p_hat: FloatArray, tau_c: FloatArray | float, foreign: BoolArray
-) -> FloatArray:
-    """China's import volume by sector (b, S): sum over foreign i of
-    X'[i, c, s] / (p_hat[i, s] tau_hat[i, c, s]), 0 where the flow is 0."""
-    price = p_hat * tau_c  # (b, N, S)
-    positive = flows > 0
-    volume = np.where(positive, flows / np.where(positive, price, 1.0), 0.0)
-    return volume[:, foreign].sum(axis=1)
-
-
-def _ratio_or_one(new: FloatArray, old: FloatArray) -> FloatArray:
-    defined = old > 0
-    return np.where(defined, new / np.where(defined, old, 1.0), 1.0)
+IntArray = npt.NDArray[np.intp]
 
 
 def simulate_paths(
@@ -594,136 +138,279 @@ def simulate_paths(
     check_year_range(BASE_YEAR, end_year)
     baseline = baseline or load_baseline()
     inputs = inputs or central_inputs()
-    entry_years, states, position = _check_timeline(timeline)
+    entry_years, states, position = check_timeline(timeline)
     years = tuple(range(BASE_YEAR, end_year + 1))
-    state_of_year = tuple(_state_index(entry_years, y) for y in years)
-
-    regions, sectors = baseline.regions, baseline.sectors
-    flows = baseline.flows_usd_bn
-    n, n_sectors, n_batch, n_years = len(regions), len(sectors), inputs.size, len(years)
-    chn = regions.index(TARGET)
-    foreign = np.arange(n) != chn
-    supplier = foreign[:, None]
-    tech = np.isin(sectors, TECH_SECTORS)
-    n_tech = int(tech.sum())
-    spending_c = flows[:, chn, :].sum(axis=0)
-    weight_t = spending_c[tech] / spending_c[tech].sum()
-
-    built: dict[int, _State] = {}
-
-    def state_for(k: int) -> _State:
-        if k not in built:
-            levers = DEFAULT_LEVERS if k < 0 else states[k]
-            built[k] = _build_state(levers, baseline, inputs)
-        return built[k]
-
-    scalar_names = [o.name for o in OUTPUTS if o.by == "scalar"]
-    out = {name: np.full((n_batch, n_years), np.nan) for name in scalar_names}
-    out["china_self_sufficiency_share"] = np.full((n_batch, n_years, n_tech), np.nan)
-    out["china_tech_capacity_ratio"] = np.full((n_batch, n_years, n_tech), np.nan)
-    for name in ("welfare_change_pct", "welfare_change_usd_bn"):
-        out[name] = np.full((n_batch, n_years, n), np.nan)
-    capacity = np.full((n_batch, n_years, n, n_tech), np.nan)
-    converged = np.zeros((n_batch, n_years), dtype=bool)
-    max_residual = np.full((n_batch, n_years), np.nan)
-
-    k_state = np.ones((n_batch, n, n_sectors))  # the state k before this year
-    alive = np.ones(n_batch, dtype=bool)
-    rho = inputs.rho[:, None, None]
-    kappa, delta = inputs.kappa[:, None], inputs.delta[:, None]
-    solved_years: list[tuple[int, npt.NDArray[np.intp], equilibrium.Equilibrium]] = []
-    solved_tau: list[FloatArray] = []
-    solved_state: list[_State] = []
-    baseline_years: list[tuple[int, npt.NDArray[np.intp]]] = []
-
-    for t in range(n_years):
-        st = state_for(state_of_year[t])
-        idx = np.flatnonzero(alive)
-        if idx.size == 0:
+    state_of_year = tuple(state_index(entry_years, y) for y in years)
+    lever_state = _lever_states(states, baseline, inputs)
+    progress = _Progress.start(inputs.size, len(years), baseline)
+    for t, k in enumerate(state_of_year):
+        st = lever_state(k)
+        rows = np.flatnonzero(progress.alive)
+        if rows.size == 0:
             break
-        m = idx.size
-        q = st.q_static[None] * k_state[idx]
-        if not st.trade_policy and np.all(q == 1):
-            # the no-policy path: the 2022 baseline exactly, nothing to solve
-            baseline_years.append((t, idx))
-            converged[idx, t] = True
-            max_residual[idx, t] = 0.0
-            capacity[idx, t] = 1.0
+        q_hat = st.q_static[None] * progress.k_state[rows]
+        if not st.trade_policy and np.all(q_hat == 1):
+            _record_no_policy_year(progress, t, rows)
             continue
-        tau = st.tau_hat if st.tau_hat.shape[0] == 1 else st.tau_hat[idx]
-        tau = np.broadcast_to(tau, (m, n, n, n_sectors))
-        theta = st.theta[idx]
-        if st.trade_policy:
-            both = equilibrium.solve(
-                flows,
-                np.concatenate([theta, theta]),
-                np.concatenate([tau, np.ones_like(tau)]),
-                np.concatenate([q, q]),
-                region_names=regions,
-                sector_names=sectors,
-            )
-            eq, cf = _take(both, slice(0, m)), _take(both, slice(m, 2 * m))
-            ok = eq.converged & cf.converged
-        else:
-            eq = equilibrium.solve(
-                flows, theta, tau, q, region_names=regions, sector_names=sectors
-            )
-            cf, ok = eq, eq.converged
-        if not ok.all():  # a failed counterfactual fails the year too
-            eq = _invalidate(eq, ok)
-        solved_years.append((t, idx, eq))
-        solved_tau.append(tau)
-        solved_state.append(st)
-        good = idx[ok]
-        converged[good, t] = True
-        max_residual[idx, t] = np.maximum(eq.max_residual, cf.max_residual)
-        used = q[:, :, tech]
-        capacity[good, t] = used[ok]
-        alive[idx[~ok]] = False
-
-        # capacities for next year (converged elements only; the others are done)
-        growth = np.ones((m, n, n_sectors))
-        if st.trade_policy:
-            revenue = _ratio_or_one(eq.flows.sum(axis=2), cf.flows.sum(axis=2))
-            w = _ratio_or_one(
-                _import_volume(eq.flows[:, :, chn], eq.p_hat, tau[:, :, chn], foreign),
-                _import_volume(cf.flows[:, :, chn], cf.p_hat, 1.0, foreign),
-            )
-            with np.errstate(invalid="ignore"):  # NaN rows (failed) are dropped
-                growth = np.where(
-                    supplier[None] & tech[None, None],
-                    np.exp(rho[idx] * (revenue - 1)),
-                    1.0,
-                )
-                gap = 1 - w[:, tech]  # share of imports the policy denies
-                growth[:, chn, tech] = np.exp(
-                    kappa[idx] * np.maximum(gap, 0) - delta[idx] * gap
-                )
-        growth[:, chn, tech] *= st.push
-        k_state[good] = k_state[good] * growth[ok]
-
-    if baseline_years:
-        _fill_baseline_years(out, baseline_years, baseline)
-    _fill_outputs(
-        out, solved_years, solved_tau, solved_state, baseline, capacity, weight_t
-    )
-    # running sum: a failed year is NaN and so is every later year (never solved)
-    out["cumulative_coalition_revenue_lost_usd_bn"][:] = np.cumsum(
-        -out["coalition_tech_revenue_change_usd_bn"], axis=1
+        year = _solve_year(st, rows, q_hat, baseline)
+        _record_solved_year(progress, t, st, year, baseline)
+        _advance_capacities(progress, st, year, inputs, baseline)
+    values = measure_outputs(
+        inputs.size,
+        len(years),
+        progress.no_policy_years,
+        progress.solved,
+        progress.capacity,
+        baseline,
     )
     return DecadePath(
         years=years,
-        regions=tuple(regions),
-        tech_sectors=tuple(s for s in sectors if s in TECH_SECTORS),
+        regions=tuple(baseline.regions),
+        tech_sectors=tuple(s for s in baseline.sectors if s in TECH_SECTORS),
         timeline_years=tuple(int(entry[0]) for entry in timeline),
         state=tuple(-1 if k < 0 else position[k] for k in state_of_year),
         inputs=inputs,
-        values=out,
-        capacity=capacity,
-        converged=converged,
-        max_residual=max_residual,
+        values=values,
+        capacity=progress.capacity,
+        converged=progress.converged,
+        max_residual=progress.max_residual,
         seconds=time.perf_counter() - start,
     )
+
+
+def simulate_path(
+    timeline: Timeline,
+    end_year: int = DEFAULT_END_YEAR,
+    *,
+    rho: float | None = None,
+    delta: float | None = None,
+    kappa: float | None = None,
+    baseline: Baseline | None = None,
+) -> DecadePath:
+    """One path with the given (default: central) dynamic parameters.
+
+    See :func:`simulate_paths`; ``rho``, ``delta``, ``kappa`` [per year] default
+    to the central values of :data:`model.dynamic_parameters.DYNAMIC_PARAMETERS`.
+    """
+    return simulate_paths(
+        timeline, end_year, central_inputs(rho, delta, kappa), baseline
+    )
+
+
+# --- the shocks of a lever state ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _State:
+    """Shocks of one lever state for the batch (built once per timeline entry)."""
+
+    tau_hat: FloatArray  # (1 or B, N, N, S)
+    q_static: FloatArray  # (N, S)
+    theta: FloatArray  # (B, S)
+    coalition_weight: FloatArray  # (N,)
+    covered_share: FloatArray  # (N, S)
+    trade_policy: bool  # any tau_hat != 1
+    rd_push_pct: float  # china_rd_push_pct [% per year]
+
+
+def _lever_states(
+    states: Sequence[Levers], baseline: Baseline, inputs: Inputs
+) -> Callable[[int], _State]:
+    """The shocks of sorted timeline entry k (-1: the defaults), each built the
+    first time a year needs it."""
+
+    @functools.cache
+    def lever_state(k: int) -> _State:
+        levers = DEFAULT_LEVERS if k < 0 else states[k]
+        return _build_state(levers, baseline, inputs)
+
+    return lever_state
+
+
+def _build_state(levers: Levers, baseline: Baseline, inputs: Inputs) -> _State:
+    regions, sectors = baseline.regions, baseline.sectors
+    stacked = policy.stack_levers([levers])
+    shocks = policy.build_shocks(stacked, regions, sectors, baseline.theta_sets)
+    if inputs.theta is None:
+        tau, theta = shocks.tau_hat, np.tile(shocks.theta, (inputs.size, 1))
+    else:
+        theta = inputs.theta
+        tau = _tau_at_theta(stacked, shocks.covered_share[0], baseline, theta)
+    return _State(
+        tau_hat=tau,
+        q_static=shocks.q_hat[0],
+        theta=theta,
+        coalition_weight=shocks.coalition_weight[0],
+        covered_share=shocks.covered_share[0],
+        trade_policy=bool(np.any(tau != 1)),
+        rd_push_pct=float(levers["china_rd_push_pct"]),
+    )
+
+
+def _tau_at_theta(
+    stacked: Mapping[str, np.ndarray],
+    covered: FloatArray,
+    baseline: Baseline,
+    theta: FloatArray,
+) -> FloatArray:
+    """Trade-cost shocks (B, N, N, S) of one lever state at B drawn thetas.
+
+    Everything but the fence is built by :func:`model.policy.build_shocks` with the
+    yard emptied (it does not depend on theta); the fence on sales into China is
+    :func:`model.policy.fence_tau` at each draw's theta.
+    """
+    regions, sectors = baseline.regions, baseline.sectors
+    open_yard = dict(stacked)
+    for sector in TECH_SECTORS:
+        open_yard[f"scope_{sector}"] = np.zeros(1)
+    rest = policy.build_shocks(open_yard, regions, sectors, baseline.theta_sets)
+    control = policy.fence_tau(
+        covered[None], stacked["fence_pct"], stacked["prohibitive"], theta
+    )
+    tau = np.repeat(rest.tau_hat, len(theta), axis=0)
+    tau[:, :, regions.index(TARGET), :] *= control
+    return tau
+
+
+# --- the steps of a year ------------------------------------------------------------
+
+
+@dataclass
+class _Progress:
+    """The batch between years: capacities, who is alive, what was solved."""
+
+    k_state: FloatArray  # (B, N, S) capacities before this year [ratio]
+    alive: BoolArray  # (B,) no failed year yet
+    capacity: FloatArray  # (B, T, N, K) capacities used in each year's solve
+    converged: BoolArray  # (B, T)
+    max_residual: FloatArray  # (B, T)
+    no_policy_years: list[tuple[int, IntArray]]  # (t, elements on that path)
+    solved: list[SolvedYear]
+
+    @classmethod
+    def start(cls, n_batch: int, n_years: int, baseline: Baseline) -> _Progress:
+        n, n_sectors = len(baseline.regions), len(baseline.sectors)
+        n_tech = int(np.isin(baseline.sectors, TECH_SECTORS).sum())
+        return cls(
+            k_state=np.ones((n_batch, n, n_sectors)),
+            alive=np.ones(n_batch, dtype=bool),
+            capacity=np.full((n_batch, n_years, n, n_tech), np.nan),
+            converged=np.zeros((n_batch, n_years), dtype=bool),
+            max_residual=np.full((n_batch, n_years), np.nan),
+            no_policy_years=[],
+            solved=[],
+        )
+
+
+@dataclass(frozen=True)
+class _Year:
+    """One year's equilibria of the elements still alive."""
+
+    rows: IntArray  # (m,) the batch elements solved
+    q_hat: FloatArray  # (m, N, S) capacity shocks solved with
+    tau_hat: FloatArray  # (m, N, N, S) trade-cost shocks solved with
+    eq: equilibrium.Equilibrium  # policy equilibrium, NaN where eq or cf failed
+    cf: equilibrium.Equilibrium  # without the trade policy (eq if there is none)
+    ok: BoolArray  # (m,) both converged
+
+
+def _record_no_policy_year(progress: _Progress, t: int, rows: IntArray) -> None:
+    """The no-policy path: the 2022 baseline exactly, nothing to solve."""
+    progress.no_policy_years.append((t, rows))
+    progress.converged[rows, t] = True
+    progress.max_residual[rows, t] = 0.0
+    progress.capacity[rows, t] = 1.0
+
+
+def _solve_year(
+    st: _State, rows: IntArray, q_hat: FloatArray, baseline: Baseline
+) -> _Year:
+    """The policy equilibrium and, under a trade policy, its counterfactual at the
+    same capacities, in one batched solve."""
+    regions, sectors, flows = baseline.regions, baseline.sectors, baseline.flows_usd_bn
+    m, n, n_sectors = rows.size, len(regions), len(sectors)
+    tau = st.tau_hat if st.tau_hat.shape[0] == 1 else st.tau_hat[rows]
+    tau = np.broadcast_to(tau, (m, n, n, n_sectors))
+    theta = st.theta[rows]
+    if st.trade_policy:
+        both = equilibrium.solve(
+            flows,
+            np.concatenate([theta, theta]),
+            np.concatenate([tau, np.ones_like(tau)]),
+            np.concatenate([q_hat, q_hat]),
+            region_names=regions,
+            sector_names=sectors,
+        )
+        eq, cf = _take(both, slice(0, m)), _take(both, slice(m, 2 * m))
+        ok = eq.converged & cf.converged
+    else:
+        eq = equilibrium.solve(
+            flows, theta, tau, q_hat, region_names=regions, sector_names=sectors
+        )
+        cf, ok = eq, eq.converged
+    if not ok.all():  # a failed counterfactual fails the year too
+        eq = _invalidate(eq, ok)
+    return _Year(rows=rows, q_hat=q_hat, tau_hat=tau, eq=eq, cf=cf, ok=ok)
+
+
+def _record_solved_year(
+    progress: _Progress, t: int, st: _State, year: _Year, baseline: Baseline
+) -> None:
+    """Keep the year's equilibria for the outputs; an element that failed is done."""
+    progress.solved.append(
+        SolvedYear(
+            t=t,
+            rows=year.rows,
+            equilibrium=year.eq,
+            tau_hat=year.tau_hat,
+            coalition_weight=st.coalition_weight,
+            covered_share=st.covered_share,
+        )
+    )
+    good = year.rows[year.ok]
+    progress.converged[good, t] = True
+    progress.max_residual[year.rows, t] = np.maximum(
+        year.eq.max_residual, year.cf.max_residual
+    )
+    tech = np.isin(baseline.sectors, TECH_SECTORS)
+    progress.capacity[good, t] = year.q_hat[:, :, tech][year.ok]
+    progress.alive[year.rows[~year.ok]] = False
+
+
+def _advance_capacities(
+    progress: _Progress, st: _State, year: _Year, inputs: Inputs, baseline: Baseline
+) -> None:
+    """Capacities for next year, by the law of motion (converged elements only;
+    the others are done)."""
+    china = baseline.regions.index(TARGET)
+    if st.trade_policy:
+        revenue, imports = law_of_motion.measure_drivers(
+            year.eq.flows,
+            year.eq.p_hat,
+            year.tau_hat,
+            year.cf.flows,
+            year.cf.p_hat,
+            china,
+        )
+    else:  # no trade policy: the policy equilibrium is the counterfactual
+        m, n, n_sectors = year.q_hat.shape
+        revenue, imports = np.ones((m, n, n_sectors)), np.ones((m, n_sectors))
+    good = year.rows[year.ok]
+    progress.k_state[good] = law_of_motion.advance_capacities(
+        progress.k_state[good],
+        revenue[year.ok],
+        imports[year.ok],
+        inputs.rho[good],
+        inputs.delta[good],
+        inputs.kappa[good],
+        st.rd_push_pct,
+        china=china,
+        technology=np.isin(baseline.sectors, TECH_SECTORS),
+    )
+
+
+def _take(eq: equilibrium.Equilibrium, idx: slice) -> equilibrium.Equilibrium:
+    return equilibrium.Equilibrium(*(getattr(eq, f.name)[idx] for f in fields(eq)))
 
 
 def _invalidate(eq: equilibrium.Equilibrium, ok: BoolArray) -> equilibrium.Equilibrium:
@@ -737,91 +424,3 @@ def _invalidate(eq: equilibrium.Equilibrium, ok: BoolArray) -> equilibrium.Equil
             mask = ok.reshape((-1,) + (1,) * (arr.ndim - 1))
             values[f.name] = np.where(mask, arr, np.nan)
     return equilibrium.Equilibrium(**values)
-
-
-def _fill_baseline_years(
-    out: dict[str, FloatArray],
-    years: list[tuple[int, npt.NDArray[np.intp]]],
-    baseline: Baseline,
-) -> None:
-    """Outputs of the years on the no-policy path: the static model's default
-    scenario, whose zero shock returns the baseline exactly (solved once, for every
-    element)."""
-    chn = baseline.regions.index(TARGET)
-    tech = np.isin(baseline.sectors, TECH_SECTORS)
-    static = simulation.simulate_batch([DEFAULT_LEVERS], baseline)
-    eq, measured = static.equilibrium, static.metrics
-    rows = np.concatenate([idx for _, idx in years])
-    cols = np.concatenate([np.full(len(idx), t) for t, idx in years])
-    for name, values in out.items():
-        if name in measured.values:
-            values[rows, cols] = measured.values[name].change[0]
-    out["china_self_sufficiency_share"][rows, cols] = eq.shares[0, chn, chn, tech]
-    out["china_tech_capacity_ratio"][rows, cols] = 1.0
-    out["china_tech_capability_ratio"][rows, cols] = 1.0
-
-
-def _fill_outputs(
-    out: dict[str, FloatArray],
-    solved: list[tuple[int, npt.NDArray[np.intp], equilibrium.Equilibrium]],
-    taus: list[FloatArray],
-    states: list[_State],
-    baseline: Baseline,
-    capacity: FloatArray,
-    weight_t: FloatArray,
-) -> None:
-    """Metrics of every solved year in one batched call, written into ``out``."""
-    if not solved:
-        return
-    regions, sectors = baseline.regions, baseline.sectors
-    n, n_sectors = len(regions), len(sectors)
-    chn = regions.index(TARGET)
-    tech = np.isin(sectors, TECH_SECTORS)
-    eq = equilibrium.Equilibrium(
-        *(
-            np.concatenate([getattr(e, f.name) for _, _, e in solved])
-            for f in fields(solved[0][2])
-        )
-    )
-    tau = np.concatenate(taus)
-    weight = np.concatenate(
-        [
-            np.broadcast_to(st.coalition_weight, (len(i), n))
-            for (_, i, _), st in zip(solved, states, strict=True)
-        ]
-    )
-    covered = np.concatenate(
-        [
-            np.broadcast_to(st.covered_share, (len(i), n, n_sectors))
-            for (_, i, _), st in zip(solved, states, strict=True)
-        ]
-    )
-    measured = metrics.compute_metrics(
-        baseline.flows_usd_bn, eq, tau, weight, covered, regions, sectors
-    )
-    rows = np.concatenate([i for _, i, _ in solved])
-    cols = np.concatenate([np.full(len(i), t) for t, i, _ in solved])
-    ok = eq.converged
-    r, c = rows[ok], cols[ok]
-    for name, values in out.items():
-        if name in measured.values:
-            values[r, c] = measured.values[name].change[ok]
-    out["china_self_sufficiency_share"][r, c] = eq.shares[ok][:, chn, chn][:, tech]
-    china = capacity[r, c][:, chn]
-    out["china_tech_capacity_ratio"][r, c] = china
-    out["china_tech_capability_ratio"][r, c] = np.exp(np.log(china) @ weight_t)
-
-
-def simulate_path(
-    timeline: Timeline,
-    end_year: int = DEFAULT_END_YEAR,
-    *,
-    rho: float | None = None,
-    delta: float | None = None,
-    kappa: float | None = None,
-    baseline: Baseline | None = None,
-) -> DecadePath:
-    """One path with the given (default: central) dynamic parameters."""
-    return simulate_paths(
-        timeline, end_year, central_inputs(rho, delta, kappa), baseline
-    )

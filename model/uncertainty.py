@@ -3,10 +3,10 @@
 The yearly path of :mod:`model.dynamics` rests on uncertain inputs: the trade
 elasticity theta of every sector [unitless] and the dynamic parameters rho, delta
 and kappa [per year] (defaults, ranges and reasoning in
-:data:`model.dynamics.DYNAMIC_PARAMETERS`). This module draws or swings them and
-solves all the resulting paths as one batch of
+:data:`model.dynamic_parameters.DYNAMIC_PARAMETERS`). This module draws or swings
+them and solves all the resulting paths as one batch of
 :func:`model.dynamics.simulate_paths`: every year is one solve for all draws or
-swings. Outputs keep the names and units of :data:`model.dynamics.OUTPUTS`.
+swings. Outputs keep the names and units of :data:`model.decade_outputs.OUTPUTS`.
 
 Monte Carlo
 -----------
@@ -44,16 +44,10 @@ import numpy.typing as npt
 import pandas as pd
 
 from model.data import Baseline, load_baseline
-from model.dynamics import (
-    DEFAULT_END_YEAR,
-    DYNAMIC_PARAMETERS,
-    OUTPUTS,
-    DecadePath,
-    Inputs,
-    Timeline,
-    json_list,
-    simulate_paths,
-)
+from model.decade_outputs import OUTPUTS, DecadePath, json_list
+from model.dynamic_parameters import DYNAMIC_PARAMETERS, Inputs
+from model.dynamics import simulate_paths
+from model.timeline import DEFAULT_END_YEAR, Timeline
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -16,6 +16,7 @@ from dashboard.views import decade
 from helpers import APP, decode_plotly_array, open_app
 from model import dynamics, uncertainty
 from model.data import load_baseline
+from model.timeline import BASE_YEAR, DEFAULT_END_YEAR, scenario_timeline
 from scenarios.store import PresetStore
 
 CHARTS = {
@@ -33,6 +34,7 @@ import streamlit as st
 from dashboard.views import decade
 from model import uncertainty
 from model.data import load_baseline
+from model.timeline import BASE_YEAR, DEFAULT_END_YEAR, scenario_timeline
 from model.levers import Levers
 from scenarios.store import PresetStore
 
@@ -92,14 +94,14 @@ def test_the_tab_renders_paths_bands_events_and_the_tornado(at):
     labels = [a["text"] for a in capability["layout"]["annotations"]]
     assert any("(oct_2022_rule)" in text for text in labels)
     x = decode_plotly_array(capability["data"][-2]["x"])  # the central path
-    assert x[0] == dynamics.BASE_YEAR and x[-1] == dynamics.DEFAULT_END_YEAR
+    assert x[0] == BASE_YEAR and x[-1] == DEFAULT_END_YEAR
     tornado = specs["decade_tornado"]
     bars = [t for t in tornado["data"] if t["type"] == "bar"]
     assert len(bars) == 2 and all(t["orientation"] == "h" for t in bars)
     assert len(decode_plotly_array(bars[0]["y"])) == len(
         uncertainty.tornado_swings(load_baseline())
     )
-    assert cursor_x(capability) == dynamics.DEFAULT_END_YEAR
+    assert cursor_x(capability) == DEFAULT_END_YEAR
     assert len(at.metric) == len(decade.READOUTS)
 
 
@@ -163,7 +165,7 @@ def test_real_timeline_takes_dated_presets_in_date_order():
 def test_figures_state_the_takeaway_and_mark_the_year():
     baseline = load_baseline()
     path = dynamics.simulate_path(
-        dynamics.scenario_timeline({"scope_ai_chips": 1.0, "fence_pct": 100.0}),
+        scenario_timeline({"scope_ai_chips": 1.0, "fence_pct": 100.0}),
         2026,
         baseline=baseline,
     )
@@ -174,7 +176,7 @@ def test_figures_state_the_takeaway_and_mark_the_year():
     assert fig.layout.title.text.startswith("2024: China's technology capability")
     assert fig.layout.shapes[1].x0 == 2024
     table = uncertainty.tornado_paths(
-        dynamics.scenario_timeline({"scope_ai_chips": 1.0, "fence_pct": 100.0}),
+        scenario_timeline({"scope_ai_chips": 1.0, "fence_pct": 100.0}),
         2024,
         baseline=baseline,
     ).table("coalition_tech_revenue_change_usd_bn", 2024)

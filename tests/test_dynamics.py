@@ -8,15 +8,23 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from model import dynamics, equilibrium, policy, uncertainty
+from model import dynamics, equilibrium, law_of_motion, policy, uncertainty
 from model import levers as lever_table
 from model.__main__ import main
 from model.cli import parse_year_range
 from model.data import load_baseline
+from model.decade_outputs import OUTPUTS_BY_NAME
+from model.dynamic_parameters import (
+    DYNAMIC_DEFAULTS,
+    DYNAMIC_PARAMETERS,
+    Inputs,
+    central_inputs,
+)
 from model.levers import Levers
 from model.metrics import METRICS
 from model.names import TECH_SECTORS
 from model.simulation import simulate
+from model.timeline import levers_in_force, scenario_timeline
 
 OCT_2023 = {
     "scope_ai_chips": 1.0,
@@ -72,7 +80,7 @@ def test_no_policy_path_is_the_baseline_exactly(baseline):
 
 def test_a_policy_that_never_starts_is_the_no_policy_path(baseline):
     later = dynamics.simulate_path(
-        dynamics.scenario_timeline(OCT_2023, END + 1), END, baseline=baseline
+        scenario_timeline(OCT_2023, END + 1), END, baseline=baseline
     )
     none = dynamics.simulate_path([], END, baseline=baseline)
     for name, values in none.values.items():
@@ -82,7 +90,7 @@ def test_a_policy_that_never_starts_is_the_no_policy_path(baseline):
 @pytest.mark.parametrize("levers", [OCT_2022, OCT_2023, {"chips_act_capacity_pct": 20}])
 def test_without_dynamics_every_year_is_the_static_result(levers, baseline):
     path = dynamics.simulate_path(
-        dynamics.scenario_timeline(levers),
+        scenario_timeline(levers),
         END,
         rho=0.0,
         delta=0.0,
@@ -100,7 +108,7 @@ def test_without_dynamics_every_year_is_the_static_result(levers, baseline):
 def test_the_rd_push_compounds_once_a_year(baseline):
     levers = {**OCT_2023, "china_rd_push_pct": 5.0}
     path = dynamics.simulate_path(
-        dynamics.scenario_timeline(levers),
+        scenario_timeline(levers),
         END,
         rho=0.0,
         delta=0.0,
@@ -124,13 +132,13 @@ def test_the_rd_push_compounds_once_a_year(baseline):
 
 def test_the_timeline_switches_levers_in_the_right_years(baseline):
     timeline = [(2024, OCT_2023), (2023, OCT_2022), (2026, {})]
-    assert dynamics.levers_in_force(timeline, 2022) == lever_table.DEFAULTS
-    assert dynamics.levers_in_force(timeline, 2023)["fence_pct"] == 100.0
-    assert dynamics.levers_in_force(timeline, 2025)["fence_pct"] == 110.0
-    assert dynamics.levers_in_force(timeline, 2026) == lever_table.DEFAULTS
+    assert levers_in_force(timeline, 2022) == lever_table.DEFAULTS
+    assert levers_in_force(timeline, 2023)["fence_pct"] == 100.0
+    assert levers_in_force(timeline, 2025)["fence_pct"] == 110.0
+    assert levers_in_force(timeline, 2026) == lever_table.DEFAULTS
     # the same year twice: the entry listed last wins
     same = [(2023, OCT_2022), (2023, OCT_2023)]
-    assert dynamics.levers_in_force(same, 2023)["fence_pct"] == 110.0
+    assert levers_in_force(same, 2023)["fence_pct"] == 110.0
 
     path = dynamics.simulate_path(
         timeline, 2028, rho=0.0, delta=0.0, kappa=0.0, baseline=baseline
@@ -157,16 +165,16 @@ def test_capacities_stay_after_a_policy_is_lifted(baseline):
 
 @pytest.mark.parametrize("levers", [OCT_2022, OCT_2023])
 def test_a_larger_kappa_never_slows_chinas_capability(levers, baseline):
-    timeline = dynamics.scenario_timeline(levers)
+    timeline = scenario_timeline(levers)
     kappas = np.linspace(0.0, 0.3, 4)
-    inputs = dynamics.Inputs(rho=np.full(4, 0.2), delta=np.full(4, 0.1), kappa=kappas)
+    inputs = Inputs(rho=np.full(4, 0.2), delta=np.full(4, 0.1), kappa=kappas)
     path = dynamics.simulate_paths(timeline, END, inputs, baseline)
     assert path.converged.all()
     capability = path.values["china_tech_capability_ratio"]
     assert np.all(np.diff(capability, axis=0) >= 0)  # across kappa, every year
     assert np.all(np.diff(capability[-1]) > 0)  # the largest kappa grows
     # and a larger delta (learning through imports) never speeds it
-    inputs = dynamics.Inputs(rho=np.full(4, 0.2), delta=kappas, kappa=np.full(4, 0.15))
+    inputs = Inputs(rho=np.full(4, 0.2), delta=kappas, kappa=np.full(4, 0.15))
     capability = dynamics.simulate_paths(timeline, END, inputs, baseline).values[
         "china_tech_capability_ratio"
     ]
@@ -174,9 +182,7 @@ def test_a_larger_kappa_never_slows_chinas_capability(levers, baseline):
 
 
 def test_lost_revenue_slows_the_coalitions_capacity(baseline):
-    path = dynamics.simulate_path(
-        dynamics.scenario_timeline(OCT_2023), END, baseline=baseline
-    )
+    path = dynamics.simulate_path(scenario_timeline(OCT_2023), END, baseline=baseline)
     usa = baseline.regions.index("USA")
     ai_chips = path.tech_sectors.index("ai_chips")
     us_ai = path.capacity[0, :, usa, ai_chips]
@@ -196,14 +202,12 @@ def test_full_denial_stays_finite(baseline):
         **{f"participation_{r}": 1.0 for r in ("nld", "jpn", "kor", "twn", "eur")},
         "fdpr_reach": 1.0,
     }
-    path = dynamics.simulate_path(
-        dynamics.scenario_timeline(levers), END, baseline=baseline
-    )
+    path = dynamics.simulate_path(scenario_timeline(levers), END, baseline=baseline)
     assert path.converged.all()
     china = path.values["china_tech_capacity_ratio"][0]
     assert np.all(np.isfinite(china))
     # at w = 0 the yearly growth is exactly exp(kappa - delta)
-    net = dynamics.DYNAMIC_DEFAULTS["kappa"] - dynamics.DYNAMIC_DEFAULTS["delta"]
+    net = DYNAMIC_DEFAULTS["kappa"] - DYNAMIC_DEFAULTS["delta"]
     ai = path.tech_sectors.index("ai_chips")
     assert_allclose(china[1:, ai] / china[:-1, ai], np.exp(net), rtol=1e-9)
 
@@ -236,7 +240,7 @@ def test_drawn_theta_rebuilds_the_policys_trade_costs(baseline):
 
 
 def test_monte_carlo_is_reproducible_and_bands_are_ordered(baseline):
-    timeline = dynamics.scenario_timeline(OCT_2023)
+    timeline = scenario_timeline(OCT_2023)
     one = uncertainty.monte_carlo(timeline, END, n_draws=24, seed=7, baseline=baseline)
     two = uncertainty.monte_carlo(timeline, END, n_draws=24, seed=7, baseline=baseline)
     other = uncertainty.monte_carlo(
@@ -253,7 +257,7 @@ def test_monte_carlo_is_reproducible_and_bands_are_ordered(baseline):
     assert not np.array_equal(band, other.band("china_tech_capability_ratio"))
     # draws stay inside the documented ranges
     inputs = one.paths.inputs
-    for p in dynamics.DYNAMIC_PARAMETERS:
+    for p in DYNAMIC_PARAMETERS:
         values = getattr(inputs, p.name)
         assert values.min() >= p.low and values.max() <= p.high
     assert np.all(inputs.theta >= baseline.theta_low)
@@ -262,10 +266,10 @@ def test_monte_carlo_is_reproducible_and_bands_are_ordered(baseline):
 
 def test_tornado_swings_bracket_the_central_value(baseline):
     tornado = uncertainty.tornado_paths(
-        dynamics.scenario_timeline(OCT_2023), END, baseline=baseline
+        scenario_timeline(OCT_2023), END, baseline=baseline
     )
     central = dynamics.simulate_path(
-        dynamics.scenario_timeline(OCT_2023), END, baseline=baseline
+        scenario_timeline(OCT_2023), END, baseline=baseline
     )
     table = tornado.table("china_tech_capability_ratio", END)
     assert list(table["swing"]) == sorted(table["swing"], reverse=True)
@@ -301,9 +305,7 @@ def test_non_convergence_is_reported_not_hidden(baseline, monkeypatch):
         return original(*args, **kwargs, max_iterations=1 if len(calls) > 2 else 60)
 
     monkeypatch.setattr(equilibrium, "solve", stingy)
-    path = dynamics.simulate_path(
-        dynamics.scenario_timeline(OCT_2023), END, baseline=baseline
-    )
+    path = dynamics.simulate_path(scenario_timeline(OCT_2023), END, baseline=baseline)
     assert path.converged[0].tolist() == [True, True] + [False] * (END - 2023)
     for name, values in path.values.items():
         assert np.all(np.isfinite(values[0, :2])), name
@@ -329,7 +331,7 @@ def test_failed_draws_are_left_out_of_the_bands_and_counted(baseline, monkeypatc
 
     monkeypatch.setattr(equilibrium, "solve", fail_first)
     bands = uncertainty.monte_carlo(
-        dynamics.scenario_timeline(OCT_2023), 2024, n_draws=5, seed=1, baseline=baseline
+        scenario_timeline(OCT_2023), 2024, n_draws=5, seed=1, baseline=baseline
     )
     assert bands.failed.tolist() == [1, 1, 1]
     assert np.all(np.isnan(bands.paths.values["world_welfare_change_pct"][0]))
@@ -370,25 +372,23 @@ def test_bad_timelines_and_parameters_are_rejected(baseline):
     with pytest.raises(ValueError, match="outside its range"):
         dynamics.simulate_path([(2023, {"fence_pct": -1})], END, baseline=baseline)
     with pytest.raises(ValueError, match="rho must be"):
-        dynamics.central_inputs(rho=-0.1)
+        central_inputs(rho=-0.1)
     with pytest.raises(ValueError, match="must lie in"):
         dynamics.simulate_path([], 2070, baseline=baseline)
 
 
 def test_every_parameter_documents_its_range():
-    for p in dynamics.DYNAMIC_PARAMETERS:
+    for p in DYNAMIC_PARAMETERS:
         assert p.low <= p.default <= p.high
         assert "ASSUMPTION" in p.reasoning
-        assert p.name in dynamics.__doc__
+        assert p.name in law_of_motion.__doc__
 
 
 def test_outputs_json_round_trip(baseline):
-    path = dynamics.simulate_path(
-        dynamics.scenario_timeline(OCT_2023), 2025, baseline=baseline
-    )
+    path = dynamics.simulate_path(scenario_timeline(OCT_2023), 2025, baseline=baseline)
     payload = path.to_dict()
     assert payload["years"] == [2022, 2023, 2024, 2025]
-    assert set(payload["paths"]) == set(dynamics.OUTPUTS_BY_NAME)
+    assert set(payload["paths"]) == set(OUTPUTS_BY_NAME)
     assert set(payload["paths"]["welfare_change_pct"]) == set(baseline.regions)
     assert len(payload["paths"]["china_self_sufficiency_share"]["sme"]) == 4
     window = path.window(2024, 2025)
@@ -404,8 +404,8 @@ def test_outputs_json_round_trip(baseline):
 def test_cheaper_imports_do_not_slacken_chinas_own_effort(baseline):
     """kappa answers denied imports only; a trade-cost cut (w > 1) leaves it idle
     while delta (learning through imports) speeds China up."""
-    timeline = dynamics.scenario_timeline({"belt_road_pct": 10.0})
-    inputs = dynamics.Inputs(
+    timeline = scenario_timeline({"belt_road_pct": 10.0})
+    inputs = Inputs(
         rho=np.zeros(3),
         delta=np.array([0.0, 0.0, 0.2]),
         kappa=np.array([0.0, 0.3, 0.0]),
@@ -428,11 +428,11 @@ def test_cli_years_adds_the_paths(tmp_path, baseline):
     assert payload["years"] == [2024, 2025, 2026, 2027]
     assert "metrics" in payload and "bands" not in payload
     want = dynamics.simulate_path(
-        dynamics.scenario_timeline(OCT_2023), 2027, baseline=baseline
+        scenario_timeline(OCT_2023), 2027, baseline=baseline
     ).values["china_tech_capability_ratio"][0, 2:]
     assert_allclose(payload["paths"]["china_tech_capability_ratio"], want, rtol=1e-12)
     assert set(payload["paths"]["china_self_sufficiency_share"]) == set(TECH_SECTORS)
-    assert payload["dynamics"]["parameters"] == dynamics.DYNAMIC_DEFAULTS
+    assert payload["dynamics"]["parameters"] == DYNAMIC_DEFAULTS
     assert all(payload["dynamics"]["converged"])
 
 

@@ -22,7 +22,7 @@ from dashboard.i18n import (
     format_usd_bn,
     t,
 )
-from model import dynamics
+from model import decade_outputs, dynamic_parameters
 from model.levers import GROUPS, LEVERS
 from model.metrics import METRICS
 from model.names import REGION_LABELS, REGIONS, SECTOR_LABELS, SECTORS
@@ -149,8 +149,8 @@ def test_levers():
 
 def test_units_and_choices():
     units = [lever.unit for lever in LEVERS] + [m.unit for m in METRICS]
-    units += [o.unit for o in dynamics.OUTPUTS]
-    units += [p.unit for p in dynamics.DYNAMIC_PARAMETERS]
+    units += [o.unit for o in decade_outputs.OUTPUTS]
+    units += [p.unit for p in dynamic_parameters.DYNAMIC_PARAMETERS]
     for text in units:
         assert unescape(t(f"units.{i18n.slug(text)}", "en")) == text
         assert i18n.has_cjk(i18n.unit(text, "zh"))
@@ -187,12 +187,12 @@ def test_metrics():
 
 def test_dynamic_outputs_and_parameters():
     metric_names = {m.name for m in METRICS}
-    for output in dynamics.OUTPUTS:
+    for output in decade_outputs.OUTPUTS:
         assert i18n.output_label(output.name, "en") == output.label
         assert i18n.has_cjk(i18n.output_label(output.name, "zh"))
     outputs = {k.split(".")[1] for k in i18n.keys() if k.startswith("outputs.")}
-    assert outputs == {o.name for o in dynamics.OUTPUTS} - metric_names
-    for parameter in dynamics.DYNAMIC_PARAMETERS:
+    assert outputs == {o.name for o in decade_outputs.OUTPUTS} - metric_names
+    for parameter in dynamic_parameters.DYNAMIC_PARAMETERS:
         for field in ("label", "reasoning"):
             text = i18n.dynamic_parameter(parameter.name, field, "en")
             assert text == getattr(parameter, field)

@@ -22,7 +22,7 @@ from dashboard.figures.common import figure, finite_list
 from dashboard.figures.decade_text import axis_title, format_value, headline
 from dashboard.i18n import region, sector, t
 from dashboard.theme import CURRENT_COLOR, NEUTRAL_COLOR, REGION_COLORS, SECTOR_COLORS
-from model.dynamics import DecadePath
+from model.decade_outputs import DecadePath
 from model.uncertainty import Bands
 
 BAND_COLOR = "rgba(213, 94, 0, 0.18)"  # CHN vermillion, light

@@ -9,7 +9,7 @@ import numpy as np
 
 from dashboard import i18n
 from dashboard.i18n import dynamic_parameter, region, sector, t
-from model.dynamics import OUTPUTS_BY_NAME
+from model.decade_outputs import OUTPUTS_BY_NAME
 
 AXIS_TITLE_KEYS: dict[str, str] = {
     "china_tech_capability_ratio": "charts.decade.axis_capability",
@@ -92,7 +92,7 @@ def subject(name: str, key: str | None, lang: str = "en") -> str:
 
 def parameter_label(parameter: str, label: str, lang: str = "en") -> str:
     """A tornado parameter's label in ``lang``: "theta_<sector>" or a dynamic
-    parameter of :mod:`model.dynamics`; anything else keeps ``label``."""
+    parameter of :mod:`model.dynamic_parameters`; anything else keeps ``label``."""
     if lang == "en":
         return label
     if parameter.startswith("theta_"):

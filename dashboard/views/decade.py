@@ -28,7 +28,10 @@ from dashboard.i18n import dynamic_parameter, scenario_text, t, unit
 from dashboard.theme import PLOTLY_CONFIG
 from model import dynamics, uncertainty
 from model.data import Baseline
+from model.decade_outputs import OUTPUTS, OUTPUTS_BY_NAME, DecadePath
+from model.dynamic_parameters import DYNAMIC_PARAMETERS
 from model.levers import Levers, LeverValue
+from model.timeline import BASE_YEAR, DEFAULT_END_YEAR, LAST_YEAR, scenario_timeline
 from scenarios.schema import Scenario
 
 REAL = "real"
@@ -55,7 +58,7 @@ READOUTS: dict[str, str] = {
 """Per-year readouts above the charts: output and short label."""
 MODE_KEYS = {REAL: "views.decade.mode_real", SCENARIO: "views.decade.mode_scenario"}
 """The texts of :data:`MODES`, by key."""
-TORNADO_CHOICES = tuple(o.name for o in dynamics.OUTPUTS if o.by == "scalar") + tuple(
+TORNADO_CHOICES = tuple(o.name for o in OUTPUTS if o.by == "scalar") + tuple(
     f"welfare_change_pct:{r}" for r in ("USA", "CHN")
 )
 
@@ -113,9 +116,7 @@ def _event_label(scenario: Scenario, lang: str) -> str:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _path(
-    timeline: LeverTimeline, end: int, _baseline: Baseline
-) -> dynamics.DecadePath:
+def _path(timeline: LeverTimeline, end: int, _baseline: Baseline) -> DecadePath:
     return dynamics.simulate_path(timeline, end, baseline=_baseline)
 
 
@@ -138,8 +139,8 @@ def _tornado(
 def _controls(lang: str = "en") -> tuple[str, int, int, bool]:
     """Mode, start year, end year, bands on: the tab's own widgets."""
     st.session_state.setdefault("decade_mode", REAL)
-    st.session_state.setdefault("decade_end", dynamics.DEFAULT_END_YEAR)
-    st.session_state.setdefault("decade_start", dynamics.BASE_YEAR)
+    st.session_state.setdefault("decade_end", DEFAULT_END_YEAR)
+    st.session_state.setdefault("decade_start", BASE_YEAR)
     st.session_state.setdefault("decade_bands", BANDS_BY_DEFAULT)
     left, middle, right, last = st.columns([3, 1.2, 1.2, 1.6])
     mode = left.segmented_control(
@@ -153,8 +154,8 @@ def _controls(lang: str = "en") -> tuple[str, int, int, bool]:
     end = int(
         right.number_input(
             t("views.decade.end_year", lang),
-            min_value=dynamics.BASE_YEAR + 1,
-            max_value=dynamics.LAST_YEAR,
+            min_value=BASE_YEAR + 1,
+            max_value=LAST_YEAR,
             step=1,
             key="decade_end",
         )
@@ -164,7 +165,7 @@ def _controls(lang: str = "en") -> tuple[str, int, int, bool]:
     start = int(
         middle.number_input(
             t("views.decade.start_year", lang),
-            min_value=dynamics.BASE_YEAR,
+            min_value=BASE_YEAR,
             max_value=end,
             step=1,
             key="decade_start",
@@ -203,7 +204,7 @@ def render(
     if mode == REAL:
         timeline, events = real_timeline(presets, levers["elasticities"], lang)
     else:
-        timeline = tuple(dynamics.scenario_timeline(levers, start))
+        timeline = tuple(scenario_timeline(levers, start))
         events = [
             fd.PolicyEvent(
                 start, "this_scenario", t("views.decade.scenario_starts", lang)
@@ -305,7 +306,7 @@ def _choice_label(choice: str, lang: str = "en") -> str:
 
 
 def _report_failures(
-    path: dynamics.DecadePath, bands: uncertainty.Bands | None, lang: str = "en"
+    path: DecadePath, bands: uncertainty.Bands | None, lang: str = "en"
 ) -> None:
     failed = np.flatnonzero(~path.converged[0])
     if failed.size:
@@ -323,7 +324,7 @@ def _report_failures(
 
 
 def _readouts(
-    path: dynamics.DecadePath,
+    path: DecadePath,
     bands: uncertainty.Bands | None,
     year: int,
     lang: str = "en",
@@ -361,7 +362,7 @@ def _readouts(
 
 def _compact(name: str, value: float, lang: str = "en") -> str:
     """A readout short enough for a metric card."""
-    if np.isfinite(value) and dynamics.OUTPUTS_BY_NAME[name].unit == "USD bn":
+    if np.isfinite(value) and OUTPUTS_BY_NAME[name].unit == "USD bn":
         sign = "" if name.startswith("cumulative") else "+"
         digits = 0 if abs(value) >= 10 else 1
         return t("format.usd_bn", lang, value=f"{value:{sign},.{digits}f}")
@@ -402,7 +403,7 @@ def _events_table(
 def _method(lang: str = "en") -> None:
     with st.expander(t("views.decade.method", lang), expanded=False):
         st.markdown(t("views.decade.method_text", lang))
-        parameters = dynamics.DYNAMIC_PARAMETERS
+        parameters = DYNAMIC_PARAMETERS
         headers = {
             "parameter": "views.decade.columns.parameter",
             "default": "views.decade.columns.default",

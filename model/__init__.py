@@ -10,6 +10,6 @@ Main entry points::
     from model.data import load_baseline            # validated 2022 baseline
     from model.simulation import simulate           # levers -> results + metrics
     from model.equilibrium import solve             # the GE solver on raw arrays
-    from model.policy import LEVERS                 # the lever table
+    from model.levers import LEVERS, Levers         # the lever table and state
     from model.metrics import METRICS               # the headline metrics
 """

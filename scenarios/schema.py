@@ -2,7 +2,7 @@
 
 A :class:`Scenario` holds the metadata of a preset (id, name, description, the date
 of the policy state, citations, a rationale for each lever it sets) and every lever
-of :data:`model.policy.LEVERS` as a field with that lever's type, range and default.
+of :data:`model.levers.LEVERS` as a field with that lever's type, range and default.
 The lever fields are generated from the lever table, so the table stays the one
 definition of names, units, ranges and defaults. A preset file lists only the levers
 that differ from their defaults.

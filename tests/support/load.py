@@ -69,7 +69,7 @@ from typing import Any
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from dashboard import i18n
-from model.policy import LEVERS_BY_NAME
+from model.levers import LEVERS_BY_NAME
 from tests.support.browser import CHROMIUM_ARGS, chromium_candidate
 from tests.support.server import StreamlitServer, start_streamlit
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, export, figures, i18n, presets_panel, sidebar
+from dashboard import cache, context, export, figures, i18n, presets_panel, sidebar
 from dashboard.format import plain
 from dashboard.views import (
     compare,
@@ -88,11 +88,12 @@ left, right = st.columns([4, 1])
 with right:
     lang = language_switch()
 presets, entries = load_presets(store, lang)
+page = context.page_context(presets, lang)
 if st.query_params.get(seminar.VIEW_PARAM) == seminar.VIEW_VALUE:
     right.button(
         i18n.t("ui.seminar_exit", lang), on_click=_leave_seminar, key="leave_seminar"
     )
-    seminar.render(presets, cache.solve, lang, cache.preset_points(lang))
+    seminar.render(page)
     st.stop()
 right.button(
     i18n.t("ui.seminar_toggle", lang),
@@ -123,8 +124,7 @@ st.caption(
 )
 try:
     with st.spinner(i18n.t("messages.solving", lang)):
-        sim = cache.solve(controls.levers)
-        reference = cache.reference()
+        ctx = context.view_context(page, controls.levers, controls.preset)
 except ConvergenceError as error:
     st.error(i18n.t("messages.no_equilibrium", lang, error=plain(str(error))))
     st.stop()
@@ -155,24 +155,24 @@ else:
 compare_figures = []  # the Compare tab may add its charts to the HTML report
 with tabs[open_tab]:
     if open_tab == "overview":
-        overview.render(sim, reference, cache.preset_points(lang), lang)
+        overview.render(ctx)
     elif open_tab == "flows":
-        flows.render(sim, reference, lang)
+        flows.render(ctx)
     elif open_tab == "winners":
-        winners.render(sim, lang)
+        winners.render(ctx)
     elif open_tab == "tradeoffs":
-        tradeoffs.render(controls.levers, presets, cache.preset_points(lang), lang)
+        tradeoffs.render(ctx)
     elif open_tab == "compare":
-        compare_figures = compare.render(controls.levers, presets, cache.solve, lang)
+        compare_figures = compare.render(ctx)
     elif open_tab == "decade":
-        decade.render(controls.levers, cache.builtin_presets(), cache.baseline(), lang)
+        decade.render(ctx)
     else:
-        method.render(controls.levers, controls.preset, cache.baseline(), lang)
+        method.render(ctx)
 
 with st.sidebar.expander(i18n.t("ui.download", lang), expanded=False):
     st.download_button(
         i18n.t("ui.download_csv", lang),
-        data=export.results_csv(sim, reference),
+        data=export.results_csv(ctx.sim, ctx.reference),
         file_name="decoupling-results.csv",
         mime="text/csv",
         key="download_csv",
@@ -187,22 +187,22 @@ with st.sidebar.expander(i18n.t("ui.download", lang), expanded=False):
     if st.button(i18n.t("ui.build_report", lang), key="build_report"):
         report_figures = [
             figures.security_cost_map(
-                cache.preset_points(lang),
-                sim.metrics.security_cost_point(),
+                ctx.preset_points(),
+                ctx.sim.metrics.security_cost_point(),
                 lang,
             ),
             figures.china_imports_sankey(
-                sim, case=i18n.t("charts.common.this_scenario", lang), lang=lang
+                ctx.sim, case=i18n.t("charts.common.this_scenario", lang), lang=lang
             ),
-            figures.welfare_bars(sim, lang=lang),
-            figures.tech_revenue_heatmap(sim, lang),
+            figures.welfare_bars(ctx.sim, lang=lang),
+            figures.tech_revenue_heatmap(ctx.sim, lang),
             *compare_figures,
         ]
         st.download_button(
             i18n.t("ui.download_report", lang),
             data=export.html_report(
-                sim,
-                reference,
+                ctx.sim,
+                ctx.reference,
                 controls.preset,
                 controls.levers,
                 report_figures,

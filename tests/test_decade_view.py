@@ -29,6 +29,7 @@ DRAWS = 12  # the script lowers the Monte Carlo draws to keep the tests quick
 SCRIPT = f"""
 import streamlit as st
 
+from dashboard import cache, context
 from dashboard.views import decade
 from model import uncertainty
 from model.data import load_baseline
@@ -47,7 +48,16 @@ def data():
 
 
 presets, baseline = data()
-decade.render(Levers(presets["oct_2023_update"].levers()), presets, baseline)
+page = context.PageContext(
+    lang="en",
+    presets=presets,
+    builtin_presets=presets,
+    baseline=baseline,
+    solve=cache.solve,
+    points=cache.preset_points,
+)
+preset = presets["oct_2023_update"]
+decade.render(context.view_context(page, Levers(preset.levers()), preset))
 """
 
 

@@ -33,22 +33,24 @@ START = "oct_2022_rule"
 SCRIPT = """
 import streamlit as st
 
-from dashboard import cache
+from dashboard import cache, context
 from dashboard.sidebar import PRESET_KEY
 from dashboard.views import compare, tradeoffs
-from model.levers import LEVERS
+from model.levers import LEVERS, Levers
 
 presets = cache.builtin_presets()
 st.session_state.setdefault(PRESET_KEY, "{start}")
 for name, value in presets["{start}"].levers().items():
     st.session_state.setdefault(name, value)
 levers = {{lever.name: st.session_state[lever.name] for lever in LEVERS}}
+ctx = context.view_context(
+    context.page_context(presets), Levers(levers), presets["{start}"]
+)
 {call}
 """
-TRADEOFFS_CALL = "tradeoffs.render(levers, presets, cache.preset_points())"
+TRADEOFFS_CALL = "tradeoffs.render(ctx)"
 COMPARE_CALL = (
-    "report = compare.render(levers, presets, cache.solve)\n"
-    "st.caption(f'report figures: {len(report)}')"
+    "report = compare.render(ctx)\nst.caption(f'report figures: {len(report)}')"
 )
 
 
@@ -334,8 +336,8 @@ def test_at_most_four_scenarios(compare_app):
 
 LAZY_CALL = """
 if st.session_state.get("show", True):  # like a lazy tab that is not open
-    tradeoffs.render(levers, presets, cache.preset_points())
-    compare.render(levers, presets, cache.solve)
+    tradeoffs.render(ctx)
+    compare.render(ctx)
 """
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import figures_decade as fd
+from dashboard.context import ViewContext
 from dashboard.format import plain
 from dashboard.i18n import dynamic_parameter, scenario_text, t, unit
 from dashboard.theme import PLOTLY_CONFIG
@@ -179,24 +180,15 @@ def _controls(lang: str = "en") -> tuple[str, int, int, bool]:
     return mode, start, end, bands
 
 
-def render(
-    levers: Levers,
-    presets: Mapping[str, Scenario],
-    baseline: Baseline,
-    lang: str = "en",
-) -> None:
+def render(ctx: ViewContext) -> None:
     """The decade tab.
 
-    Parameters
-    ----------
-    levers : Levers
-        The sidebar's lever state (this-scenario mode; the real
-        timeline takes only their ``elasticities``).
-    presets : mapping of preset id to Scenario
-        The built-in presets; the dated ones form the real timeline.
-    baseline : Baseline
-        The 2022 baseline (``dashboard.cache.baseline()``).
+    Reads from ``ctx`` the sidebar's ``levers`` (this-scenario mode; the real
+    timeline takes only their ``elasticities``), the ``builtin_presets`` (the dated
+    ones form the real timeline) and the 2022 ``baseline``.
     """
+    levers, presets, baseline = ctx.levers, ctx.builtin_presets, ctx.baseline
+    lang = ctx.lang
     st.subheader(t("views.decade.header", lang))
     mode, start, end, show_bands = _controls(lang)
     if mode == REAL:

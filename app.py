@@ -7,18 +7,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, context, export, figures, i18n, presets_panel, sidebar
-from dashboard.format import plain
-from dashboard.views import (
-    compare,
-    decade,
-    flows,
-    method,
-    overview,
-    seminar,
-    tradeoffs,
-    winners,
+from dashboard import (
+    cache,
+    context,
+    export,
+    figures,
+    i18n,
+    presets_panel,
+    registry,
+    sidebar,
 )
+from dashboard.format import plain
+from dashboard.views import seminar
 from model.simulation import ConvergenceError
 from scenarios.schema import Scenario
 from scenarios.store import PresetError, PresetStore
@@ -52,15 +52,6 @@ def load_presets(
     return presets, {e.id: e for e in entries}
 
 
-def _enter_seminar() -> None:
-    st.query_params[seminar.VIEW_PARAM] = seminar.VIEW_VALUE
-
-
-def _leave_seminar() -> None:
-    for key in (seminar.VIEW_PARAM, seminar.STEP_PARAM):
-        st.query_params.pop(key, None)
-
-
 def language_switch() -> str:
     """English / Chinese, kept in the link (?lang=zh); returns the language."""
     if "lang" not in st.session_state:
@@ -89,18 +80,9 @@ with right:
     lang = language_switch()
 presets, entries = load_presets(store, lang)
 page = context.page_context(presets, lang)
-if st.query_params.get(seminar.VIEW_PARAM) == seminar.VIEW_VALUE:
-    right.button(
-        i18n.t("ui.seminar_exit", lang), on_click=_leave_seminar, key="leave_seminar"
-    )
+if registry.seminar_switch(right, lang):
     seminar.render(page)
     st.stop()
-right.button(
-    i18n.t("ui.seminar_toggle", lang),
-    help=i18n.t("ui.seminar_toggle_help", lang),
-    on_click=_enter_seminar,
-    key="enter_seminar",
-)
 controls = sidebar.render(presets, entries, lang)
 presets_panel.render(store, controls, presets, entries, lang)
 preset_name = i18n.scenario_text(controls.preset, "name", lang)
@@ -129,45 +111,9 @@ except ConvergenceError as error:
     st.error(i18n.t("messages.no_equilibrium", lang, error=plain(str(error))))
     st.stop()
 
-# URL id of every tab, in order; only the open tab runs (lazy tabs)
-TAB_IDS = ("overview", "flows", "winners", "tradeoffs", "compare", "decade", "method")
-TABS = {tab_id: i18n.t(f"tabs.{tab_id}", lang) for tab_id in TAB_IDS}  # id -> label
-TAB_OF_LABEL = {
-    i18n.t(f"tabs.{tab_id}", other): tab_id
-    for other in i18n.LANGUAGES
-    for tab_id in TAB_IDS
-}
-if "tab" not in st.session_state:  # a share link may open a tab
-    st.session_state["tab"] = TABS.get(st.query_params.get("tab", ""), TABS["overview"])
-elif TABS.get(TAB_OF_LABEL.get(st.session_state["tab"], "")) not in (
-    None,
-    st.session_state["tab"],
-):  # the language changed: keep the open tab, under its new label
-    st.session_state["tab"] = TABS[TAB_OF_LABEL[st.session_state["tab"]]]
-tabs = dict(
-    zip(TABS, st.tabs(list(TABS.values()), key="tab", on_change="rerun"), strict=True)
-)
-open_tab = next(tab_id for tab_id, tab in tabs.items() if tab.open)
-if open_tab == "overview":
-    st.query_params.pop("tab", None)
-else:
-    st.query_params["tab"] = open_tab
-compare_figures = []  # the Compare tab may add its charts to the HTML report
-with tabs[open_tab]:
-    if open_tab == "overview":
-        overview.render(ctx)
-    elif open_tab == "flows":
-        flows.render(ctx)
-    elif open_tab == "winners":
-        winners.render(ctx)
-    elif open_tab == "tradeoffs":
-        tradeoffs.render(ctx)
-    elif open_tab == "compare":
-        compare_figures = compare.render(ctx)
-    elif open_tab == "decade":
-        decade.render(ctx)
-    else:
-        method.render(ctx)
+tab, container = registry.open_tab(lang)
+with container:  # only the open tab runs (lazy tabs)
+    report_figures = tab.draw(ctx)  # the Compare tab may add its charts
 
 with st.sidebar.expander(i18n.t("ui.download", lang), expanded=False):
     st.download_button(
@@ -185,7 +131,7 @@ with st.sidebar.expander(i18n.t("ui.download", lang), expanded=False):
         key="download_json",
     )
     if st.button(i18n.t("ui.build_report", lang), key="build_report"):
-        report_figures = [
+        all_figures = [
             figures.security_cost_map(
                 ctx.preset_points(),
                 ctx.sim.metrics.security_cost_point(),
@@ -196,7 +142,7 @@ with st.sidebar.expander(i18n.t("ui.download", lang), expanded=False):
             ),
             figures.welfare_bars(ctx.sim, lang=lang),
             figures.tech_revenue_heatmap(ctx.sim, lang),
-            *compare_figures,
+            *report_figures,
         ]
         st.download_button(
             i18n.t("ui.download_report", lang),
@@ -205,7 +151,7 @@ with st.sidebar.expander(i18n.t("ui.download", lang), expanded=False):
                 ctx.reference,
                 controls.preset,
                 controls.levers,
-                report_figures,
+                all_figures,
                 title=i18n.t("ui.report_title", lang, name=preset_name),
                 lang=lang,
             ),

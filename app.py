@@ -13,6 +13,7 @@ from dashboard import (
     export,
     figures,
     i18n,
+    language,
     presets_panel,
     registry,
     sidebar,
@@ -24,10 +25,7 @@ from scenarios.schema import Scenario
 from scenarios.store import PresetError, PresetStore
 
 st.set_page_config(
-    page_title=i18n.t(
-        "ui.page_title",
-        st.session_state.get("lang") or i18n.normalise(st.query_params.get("lang")),
-    ),
+    page_title=i18n.t("ui.page_title", language.requested()),
     page_icon="🚧",  # an emoji: a :material: icon is fetched from the web
     layout="wide",
 )
@@ -52,32 +50,10 @@ def load_presets(
     return presets, {e.id: e for e in entries}
 
 
-def language_switch() -> str:
-    """English / Chinese, kept in the link (?lang=zh); returns the language."""
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = i18n.normalise(st.query_params.get("lang"))
-    lang = (
-        st.segmented_control(
-            i18n.t("ui.language", st.session_state["lang"]),
-            i18n.LANGUAGES,
-            format_func=lambda code: i18n.language_name(code),
-            help=i18n.t("ui.language_help", st.session_state["lang"]),
-            key="lang",
-            label_visibility="collapsed",
-        )
-        or i18n.DEFAULT_LANGUAGE
-    )
-    if lang == i18n.DEFAULT_LANGUAGE:
-        st.query_params.pop("lang", None)
-    else:
-        st.query_params["lang"] = lang
-    return lang
-
-
 store = PresetStore()
 left, right = st.columns([4, 1])
 with right:
-    lang = language_switch()
+    lang = language.switch()
 presets, entries = load_presets(store, lang)
 page = context.page_context(presets, lang)
 if registry.seminar_switch(right, lang):

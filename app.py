@@ -10,8 +10,7 @@ import streamlit as st
 from dashboard import (
     cache,
     context,
-    export,
-    figures,
+    downloads,
     i18n,
     language,
     presets_panel,
@@ -90,49 +89,4 @@ except ConvergenceError as error:
 tab, container = registry.open_tab(lang)
 with container:  # only the open tab runs (lazy tabs)
     report_figures = tab.draw(ctx)  # the Compare tab may add its charts
-
-with st.sidebar.expander(i18n.t("ui.download", lang), expanded=False):
-    st.download_button(
-        i18n.t("ui.download_csv", lang),
-        data=export.results_csv(ctx.sim, ctx.reference),
-        file_name="decoupling-results.csv",
-        mime="text/csv",
-        key="download_csv",
-    )
-    st.download_button(
-        i18n.t("ui.download_json", lang),
-        data=export.scenario_json(controls.levers, controls.preset, lang=lang),
-        file_name=f"{controls.preset.id}-scenario.json",
-        mime="application/json",
-        key="download_json",
-    )
-    if st.button(i18n.t("ui.build_report", lang), key="build_report"):
-        all_figures = [
-            figures.security_cost_map(
-                ctx.preset_points(),
-                ctx.sim.metrics.security_cost_point(),
-                lang,
-            ),
-            figures.china_imports_sankey(
-                ctx.sim, case=i18n.t("charts.common.this_scenario", lang), lang=lang
-            ),
-            figures.welfare_bars(ctx.sim, lang=lang),
-            figures.tech_revenue_heatmap(ctx.sim, lang),
-            *report_figures,
-        ]
-        st.download_button(
-            i18n.t("ui.download_report", lang),
-            data=export.html_report(
-                ctx.sim,
-                ctx.reference,
-                controls.preset,
-                controls.levers,
-                all_figures,
-                title=i18n.t("ui.report_title", lang, name=preset_name),
-                lang=lang,
-            ),
-            file_name="decoupling-report.html",
-            mime="text/html",
-            key="download_report",
-            on_click="ignore",
-        )
+downloads.render(ctx, report_figures)

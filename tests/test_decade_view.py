@@ -1,5 +1,5 @@
 """The decade tab: AppTest on a tiny script that calls decade.render, the figures
-on their own, and a browser test once the tab is wired into app.py."""
+on their own, and a browser test once the tab is in dashboard.registry."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import figures_decade as fd
+from dashboard.registry import TABS_BY_ID
 from dashboard.views import decade
-from helpers import APP, decode_plotly_array, open_app
+from helpers import decode_plotly_array, open_app
 from model import dynamics, uncertainty
 from model.data import load_baseline
 from scenarios.store import PresetStore
@@ -195,8 +196,8 @@ def test_figures_state_the_takeaway_and_mark_the_year():
 
 @pytest.mark.browser
 @pytest.mark.skipif(
-    "decade" not in APP.read_text(encoding="utf-8").lower(),
-    reason="the Decade tab is not wired into app.py yet",
+    "decade" not in TABS_BY_ID,
+    reason="the Decade tab is not in the tab registry yet",
 )
 def test_decade_tab_in_the_browser(page, streamlit_server) -> None:
     from playwright.sync_api import expect

@@ -2,7 +2,8 @@
 
 The AppTest scripts are tiny files written to ``tmp_path`` that call the views'
 ``render`` functions the way app.py does (AppTest.from_file, not from_function).
-The browser test needs the tabs wired into app.py and runs once they are.
+The browser test needs the tabs in dashboard.registry (which app.py draws) and runs
+once they are.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from numpy.testing import assert_allclose
 from streamlit.testing.v1 import AppTest
 
 from dashboard import figures_tradeoffs as figs
+from dashboard.registry import TABS_BY_ID
 from dashboard.views import compare, tradeoffs
-from helpers import APP, ROOT, decode_plotly_array, open_app
+from helpers import ROOT, decode_plotly_array, open_app
 from model import sweeps
 from model.data import load_baseline
 from model.levers import LEVERS, LEVERS_BY_NAME
@@ -368,7 +370,7 @@ def test_choices_survive_a_run_without_the_tab(tmp_path: Path):
 
 # --- browser: change the fence, see the marker move ---------------------------------
 
-WIRED = "tradeoffs" in APP.read_text(encoding="utf-8")
+WIRED = "tradeoffs" in TABS_BY_ID  # app.py draws the tabs of dashboard.registry
 
 STAR_X = """key => {
     const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
@@ -383,7 +385,7 @@ def star_x(page, key: str) -> float | None:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not WIRED, reason="the Trade-offs tab is not wired into app.py")
+@pytest.mark.skipif(not WIRED, reason="the Trade-offs tab is not in the tab registry")
 def test_fence_slider_moves_the_marker(page, streamlit_server) -> None:
     page.set_default_timeout(30_000)
     open_app(page, streamlit_server)

@@ -1,219 +1,56 @@
-"""Streamlit entry point: page, sidebar, tabs. Thin: the work is in dashboard/.
+"""Streamlit entry point: wiring only; the work is in dashboard/.
 
-Run with ``make run``; widgets -> levers -> model (cached) -> figures.
+Run with ``make run``. Each run: language -> presets -> sidebar (levers) -> solve
+(cached) -> the open tab's view (dashboard.registry) -> downloads. The seminar page
+(``?view=seminar``) replaces everything after the presets.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, export, i18n, presets_panel, sidebar
-from dashboard.figures import flows as flows_figures
-from dashboard.figures import overview as overview_figures
-from dashboard.figures import winners as winners_figures
-from dashboard.format import plain
-from dashboard.views import (
-    compare,
-    decade,
-    flows,
-    method,
-    overview,
-    seminar,
-    tradeoffs,
-    winners,
+from dashboard import (
+    context,
+    downloads,
+    header,
+    i18n,
+    language,
+    presets_panel,
+    registry,
+    sidebar,
 )
+from dashboard.format import plain
+from dashboard.views import seminar
 from model.simulation import ConvergenceError
-from scenarios.schema import Scenario
-from scenarios.store import PresetError, PresetStore
+from scenarios.store import PresetStore
 
 st.set_page_config(
-    page_title=i18n.t(
-        "ui.page_title",
-        st.session_state.get("lang") or i18n.normalise(st.query_params.get("lang")),
-    ),
+    page_title=i18n.t("ui.page_title", language.requested()),
     page_icon="🚧",  # an emoji: a :material: icon is fetched from the web
     layout="wide",
 )
 
-
-def load_presets(
-    store: PresetStore, lang: str = "en"
-) -> tuple[dict[str, Scenario], dict]:
-    """Built-in presets (cached) and this user's saved ones, with their entries."""
-    entries, broken = store.list()
-    presets = dict(cache.builtin_presets())
-    for entry in entries:
-        if entry.origin == "user":
-            try:
-                presets[entry.id] = store.load(entry.id)
-            except PresetError as error:
-                broken.append(error)
-    for problem in broken:
-        st.sidebar.warning(
-            i18n.t("messages.broken_preset", lang, problem=plain(str(problem)))
-        )
-    return presets, {e.id: e for e in entries}
-
-
-def _enter_seminar() -> None:
-    st.query_params[seminar.VIEW_PARAM] = seminar.VIEW_VALUE
-
-
-def _leave_seminar() -> None:
-    for key in (seminar.VIEW_PARAM, seminar.STEP_PARAM):
-        st.query_params.pop(key, None)
-
-
-def language_switch() -> str:
-    """English / Chinese, kept in the link (?lang=zh); returns the language."""
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = i18n.normalise(st.query_params.get("lang"))
-    lang = (
-        st.segmented_control(
-            i18n.t("ui.language", st.session_state["lang"]),
-            i18n.LANGUAGES,
-            format_func=lambda code: i18n.language_name(code),
-            help=i18n.t("ui.language_help", st.session_state["lang"]),
-            key="lang",
-            label_visibility="collapsed",
-        )
-        or i18n.DEFAULT_LANGUAGE
-    )
-    if lang == i18n.DEFAULT_LANGUAGE:
-        st.query_params.pop("lang", None)
-    else:
-        st.query_params["lang"] = lang
-    return lang
-
-
 store = PresetStore()
 left, right = st.columns([4, 1])
 with right:
-    lang = language_switch()
-presets, entries = load_presets(store, lang)
-if st.query_params.get(seminar.VIEW_PARAM) == seminar.VIEW_VALUE:
-    right.button(
-        i18n.t("ui.seminar_exit", lang), on_click=_leave_seminar, key="leave_seminar"
-    )
-    seminar.render(presets, cache.solve, lang, cache.preset_points(lang))
+    lang = language.switch()
+presets, entries = presets_panel.load(store, lang)
+page = context.page_context(presets, lang)
+if registry.seminar_switch(right, lang):
+    seminar.render(page)
     st.stop()
-right.button(
-    i18n.t("ui.seminar_toggle", lang),
-    help=i18n.t("ui.seminar_toggle_help", lang),
-    on_click=_enter_seminar,
-    key="enter_seminar",
-)
 controls = sidebar.render(presets, entries, lang)
 presets_panel.render(store, controls, presets, entries, lang)
-preset_name = i18n.scenario_text(controls.preset, "name", lang)
 
-left.title(i18n.t("ui.title", lang))
-st.caption(
-    i18n.t("ui.caption_scenario", lang, name=plain(preset_name))
-    + (
-        i18n.t(
-            "ui.caption_changed",
-            lang,
-            levers=i18n.t("ui.list_separator", lang).join(
-                i18n.lever_label(name, lang) if lang != "en" else name
-                for name in controls.changed_from_preset
-            ),
-        )
-        if controls.changed_from_preset
-        else ""
-    )
-    + i18n.t("ui.caption_model", lang)
-)
+header.render(left, controls, lang)
 try:
     with st.spinner(i18n.t("messages.solving", lang)):
-        sim = cache.solve(controls.levers)
-        reference = cache.reference()
+        ctx = context.view_context(page, controls.levers, controls.preset)
 except ConvergenceError as error:
     st.error(i18n.t("messages.no_equilibrium", lang, error=plain(str(error))))
     st.stop()
 
-# URL id of every tab, in order; only the open tab runs (lazy tabs)
-TAB_IDS = ("overview", "flows", "winners", "tradeoffs", "compare", "decade", "method")
-TABS = {tab_id: i18n.t(f"tabs.{tab_id}", lang) for tab_id in TAB_IDS}  # id -> label
-TAB_OF_LABEL = {
-    i18n.t(f"tabs.{tab_id}", other): tab_id
-    for other in i18n.LANGUAGES
-    for tab_id in TAB_IDS
-}
-if "tab" not in st.session_state:  # a share link may open a tab
-    st.session_state["tab"] = TABS.get(st.query_params.get("tab", ""), TABS["overview"])
-elif TABS.get(TAB_OF_LABEL.get(st.session_state["tab"], "")) not in (
-    None,
-    st.session_state["tab"],
-):  # the language changed: keep the open tab, under its new label
-    st.session_state["tab"] = TABS[TAB_OF_LABEL[st.session_state["tab"]]]
-tabs = dict(
-    zip(TABS, st.tabs(list(TABS.values()), key="tab", on_change="rerun"), strict=True)
-)
-open_tab = next(tab_id for tab_id, tab in tabs.items() if tab.open)
-if open_tab == "overview":
-    st.query_params.pop("tab", None)
-else:
-    st.query_params["tab"] = open_tab
-compare_figures = []  # the Compare tab may add its charts to the HTML report
-with tabs[open_tab]:
-    if open_tab == "overview":
-        overview.render(sim, reference, cache.preset_points(lang), lang)
-    elif open_tab == "flows":
-        flows.render(sim, reference, lang)
-    elif open_tab == "winners":
-        winners.render(sim, lang)
-    elif open_tab == "tradeoffs":
-        tradeoffs.render(controls.levers, presets, cache.preset_points(lang), lang)
-    elif open_tab == "compare":
-        compare_figures = compare.render(controls.levers, presets, cache.solve, lang)
-    elif open_tab == "decade":
-        decade.render(controls.levers, cache.builtin_presets(), cache.baseline(), lang)
-    else:
-        method.render(controls.levers, controls.preset, cache.baseline(), lang)
-
-with st.sidebar.expander(i18n.t("ui.download", lang), expanded=False):
-    st.download_button(
-        i18n.t("ui.download_csv", lang),
-        data=export.results_csv(sim, reference),
-        file_name="decoupling-results.csv",
-        mime="text/csv",
-        key="download_csv",
-    )
-    st.download_button(
-        i18n.t("ui.download_json", lang),
-        data=export.scenario_json(controls.levers, controls.preset, lang=lang),
-        file_name=f"{controls.preset.id}-scenario.json",
-        mime="application/json",
-        key="download_json",
-    )
-    if st.button(i18n.t("ui.build_report", lang), key="build_report"):
-        report_figures = [
-            overview_figures.security_cost_map(
-                cache.preset_points(lang),
-                sim.metrics.security_cost_point(),
-                lang,
-            ),
-            flows_figures.china_imports_sankey(
-                sim, case=i18n.t("charts.common.this_scenario", lang), lang=lang
-            ),
-            winners_figures.welfare_bars(sim, lang=lang),
-            winners_figures.tech_revenue_heatmap(sim, lang),
-            *compare_figures,
-        ]
-        st.download_button(
-            i18n.t("ui.download_report", lang),
-            data=export.html_report(
-                sim,
-                reference,
-                controls.preset,
-                controls.levers,
-                report_figures,
-                title=i18n.t("ui.report_title", lang, name=preset_name),
-                lang=lang,
-            ),
-            file_name="decoupling-report.html",
-            mime="text/html",
-            key="download_report",
-            on_click="ignore",
-        )
+tab, container = registry.open_tab(lang)
+with container:  # only the open tab runs (lazy tabs)
+    report_figures = tab.draw(ctx)  # the Compare tab may add its charts
+downloads.render(ctx, report_figures)

@@ -75,8 +75,3 @@ def preset_points(lang: str = "en") -> pd.DataFrame:
             for i, n in zip(points["id"], points["name"], strict=True)
         ]
     return points
-
-
-def reference() -> Simulation:
-    """The no-controls reference scenario."""
-    return solve(builtin_presets()[REFERENCE_PRESET].levers())

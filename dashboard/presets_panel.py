@@ -1,4 +1,5 @@
-"""Sidebar panel: save the current levers as a preset, rename, delete, import, export.
+"""Sidebar panel: save the current levers as a preset, rename, delete, import, export;
+and :func:`load`, the presets the picker offers (built-in and saved).
 
 Every action is a button callback, so it runs before the next rerun draws the
 widgets and may switch the preset picker. Results are shown as a message kept in
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from dashboard import cache
 from dashboard.format import plain
 from dashboard.i18n import normalise, t
 from dashboard.sidebar import PRESET_KEY, Controls, apply_preset
@@ -163,6 +165,26 @@ def _import(store: PresetStore) -> None:
         "success",
         t("messages.preset_imported", _lang(), name=plain(repr(scenario.name))),
     )
+
+
+def load(
+    store: PresetStore, lang: str = "en"
+) -> tuple[dict[str, Scenario], dict[str, PresetEntry]]:
+    """Built-in presets (cached) and this user's saved ones, with their entries; a
+    warning in the sidebar for each preset that cannot be read."""
+    entries, broken = store.list()
+    presets = dict(cache.builtin_presets())
+    for entry in entries:
+        if entry.origin == "user":
+            try:
+                presets[entry.id] = store.load(entry.id)
+            except PresetError as error:
+                broken.append(error)
+    for problem in broken:
+        st.sidebar.warning(
+            t("messages.broken_preset", lang, problem=plain(str(problem)))
+        )
+    return presets, {e.id: e for e in entries}
 
 
 def render(

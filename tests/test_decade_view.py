@@ -1,5 +1,5 @@
 """The decade tab: AppTest on a tiny script that calls decade.render, the figures
-on their own, and a browser test once the tab is wired into app.py."""
+on their own, and a browser test once the tab is in dashboard.registry."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.figures import decade as fd
 from dashboard.figures import decade_tornado
+from dashboard.registry import TABS_BY_ID
 from dashboard.views import decade
-from helpers import APP, decode_plotly_array, open_app
+from helpers import decode_plotly_array, open_app
 from model import dynamics, uncertainty
 from model.data import load_baseline
 from model.timeline import BASE_YEAR, DEFAULT_END_YEAR, scenario_timeline
@@ -31,6 +32,7 @@ DRAWS = 12  # the script lowers the Monte Carlo draws to keep the tests quick
 SCRIPT = f"""
 import streamlit as st
 
+from dashboard import cache, context
 from dashboard.views import decade
 from model import uncertainty
 from model.data import load_baseline
@@ -50,7 +52,16 @@ def data():
 
 
 presets, baseline = data()
-decade.render(Levers(presets["oct_2023_update"].levers()), presets, baseline)
+page = context.PageContext(
+    lang="en",
+    presets=presets,
+    builtin_presets=presets,
+    baseline=baseline,
+    solve=cache.solve,
+    points=cache.preset_points,
+)
+preset = presets["oct_2023_update"]
+decade.render(context.view_context(page, Levers(preset.levers()), preset))
 """
 
 
@@ -188,8 +199,8 @@ def test_figures_state_the_takeaway_and_mark_the_year():
 
 @pytest.mark.browser
 @pytest.mark.skipif(
-    "decade" not in APP.read_text(encoding="utf-8").lower(),
-    reason="the Decade tab is not wired into app.py yet",
+    "decade" not in TABS_BY_ID,
+    reason="the Decade tab is not in the tab registry yet",
 )
 def test_decade_tab_in_the_browser(page, streamlit_server) -> None:
     from playwright.sync_api import expect

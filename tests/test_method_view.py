@@ -173,13 +173,22 @@ def _method_tab(preset_path: str) -> None:
     import json
     from pathlib import Path
 
+    from dashboard import cache, context
     from dashboard.views import method
     from model.data import load_baseline
     from scenarios.schema import scenario_from_dict
 
     preset = scenario_from_dict(json.loads(Path(preset_path).read_text("utf-8")))
     levers = preset.levers() | {"fence_pct": 150.0}
-    method.render(levers, preset, load_baseline())
+    page = context.PageContext(
+        lang="en",
+        presets={preset.id: preset},
+        builtin_presets=cache.builtin_presets(),
+        baseline=load_baseline(),
+        solve=cache.solve,
+        points=cache.preset_points,
+    )
+    method.render(context.view_context(page, levers, preset))
 
 
 def test_render_draws_the_tab():

@@ -28,14 +28,11 @@ from scenarios.store import PresetStore
 SCRIPT = """\
 import streamlit as st
 
-from dashboard import cache
+from dashboard import cache, context
 from dashboard.views import seminar
 
 seminar.render(
-    cache.builtin_presets(),
-    cache.solve,
-    st.query_params.get("lang", "en"),
-    cache.preset_points(),
+    context.page_context(cache.builtin_presets(), st.query_params.get("lang", "en"))
 )
 """
 

@@ -2,7 +2,8 @@
 
 The AppTest scripts are tiny files written to ``tmp_path`` that call the views'
 ``render`` functions the way app.py does (AppTest.from_file, not from_function).
-The browser test needs the tabs wired into app.py and runs once they are.
+The browser test needs the tabs in dashboard.registry (which app.py draws) and runs
+once they are.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from streamlit.testing.v1 import AppTest
 from dashboard.figures import compare as compare_figs
 from dashboard.figures import tradeoffs as figs
 from dashboard.figures import tradeoffs_frontier as frontier_figs
+from dashboard.registry import TABS_BY_ID
 from dashboard.views import compare, tradeoffs
-from helpers import APP, decode_plotly_array, open_app
+from helpers import decode_plotly_array, open_app
 from model import sweeps
 from model.data import load_baseline
 from model.levers import LEVERS, LEVERS_BY_NAME
@@ -33,22 +35,24 @@ START = "oct_2022_rule"
 SCRIPT = """
 import streamlit as st
 
-from dashboard import cache
+from dashboard import cache, context
 from dashboard.sidebar import PRESET_KEY
 from dashboard.views import compare, tradeoffs
-from model.levers import LEVERS
+from model.levers import LEVERS, Levers
 
 presets = cache.builtin_presets()
 st.session_state.setdefault(PRESET_KEY, "{start}")
 for name, value in presets["{start}"].levers().items():
     st.session_state.setdefault(name, value)
 levers = {{lever.name: st.session_state[lever.name] for lever in LEVERS}}
+ctx = context.view_context(
+    context.page_context(presets), Levers(levers), presets["{start}"]
+)
 {call}
 """
-TRADEOFFS_CALL = "tradeoffs.render(levers, presets, cache.preset_points())"
+TRADEOFFS_CALL = "tradeoffs.render(ctx)"
 COMPARE_CALL = (
-    "report = compare.render(levers, presets, cache.solve)\n"
-    "st.caption(f'report figures: {len(report)}')"
+    "report = compare.render(ctx)\nst.caption(f'report figures: {len(report)}')"
 )
 
 
@@ -328,8 +332,8 @@ def test_at_most_four_scenarios(compare_app):
 
 LAZY_CALL = """
 if st.session_state.get("show", True):  # like a lazy tab that is not open
-    tradeoffs.render(levers, presets, cache.preset_points())
-    compare.render(levers, presets, cache.solve)
+    tradeoffs.render(ctx)
+    compare.render(ctx)
 """
 
 
@@ -360,7 +364,7 @@ def test_choices_survive_a_run_without_the_tab(tmp_path: Path):
 
 # --- browser: change the fence, see the marker move ---------------------------------
 
-WIRED = "tradeoffs" in APP.read_text(encoding="utf-8")
+WIRED = "tradeoffs" in TABS_BY_ID  # app.py draws the tabs of dashboard.registry
 
 STAR_X = """key => {
     const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
@@ -375,7 +379,7 @@ def star_x(page, key: str) -> float | None:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not WIRED, reason="the Trade-offs tab is not wired into app.py")
+@pytest.mark.skipif(not WIRED, reason="the Trade-offs tab is not in the tab registry")
 def test_fence_slider_moves_the_marker(page, streamlit_server) -> None:
     page.set_default_timeout(30_000)
     open_app(page, streamlit_server)

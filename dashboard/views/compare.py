@@ -10,11 +10,12 @@ widgets are drawn.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard.context import ViewContext
 from dashboard.figures import compare as figs
 from dashboard.format import plain
 from dashboard.i18n import scenario_text, t
@@ -130,25 +131,14 @@ def _scenarios(
     return options
 
 
-def render(
-    levers: Levers,
-    presets: Mapping[str, Scenario],
-    sim_for: Callable[[Levers], Simulation],
-    lang: str = "en",
-) -> list[go.Figure]:
+def render(ctx: ViewContext) -> list[go.Figure]:
     """Draw the tab; return the figures to add to the HTML report (none unless the
     user ticked "Include in the HTML report").
 
-    Parameters
-    ----------
-    levers : Levers
-        The scenario on screen (the sidebar's lever values).
-    presets : mapping of id to Scenario
-        Built-in and saved presets.
-    sim_for : callable
-        Levers -> solved Simulation (``dashboard.cache.solve``); may raise
-        ConvergenceError.
+    Reads from ``ctx`` the scenario on screen (``levers``), the built-in and saved
+    presets, and ``solve`` (Levers -> Simulation, may raise ConvergenceError).
     """
+    levers, presets, sim_for, lang = ctx.levers, ctx.presets, ctx.solve, ctx.lang
     st.session_state.setdefault(PINNED_KEY, {})
     scenarios = _scenarios(levers, presets, lang)
     start = [CURRENT] + ([DEFAULT_REFERENCE] if DEFAULT_REFERENCE in presets else [])

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from dashboard.context import ViewContext
 from dashboard.figures import decade as fd
 from dashboard.figures import decade_text, decade_tornado
 from dashboard.format import plain
@@ -181,24 +182,15 @@ def _controls(lang: str = "en") -> tuple[str, int, int, bool]:
     return mode, start, end, bands
 
 
-def render(
-    levers: Levers,
-    presets: Mapping[str, Scenario],
-    baseline: Baseline,
-    lang: str = "en",
-) -> None:
+def render(ctx: ViewContext) -> None:
     """The decade tab.
 
-    Parameters
-    ----------
-    levers : Levers
-        The sidebar's lever state (this-scenario mode; the real
-        timeline takes only their ``elasticities``).
-    presets : mapping of preset id to Scenario
-        The built-in presets; the dated ones form the real timeline.
-    baseline : Baseline
-        The 2022 baseline (``dashboard.cache.baseline()``).
+    Reads from ``ctx`` the sidebar's ``levers`` (this-scenario mode; the real
+    timeline takes only their ``elasticities``), the ``builtin_presets`` (the dated
+    ones form the real timeline) and the 2022 ``baseline``.
     """
+    levers, presets, baseline = ctx.levers, ctx.builtin_presets, ctx.baseline
+    lang = ctx.lang
     st.subheader(t("views.decade.header", lang))
     mode, start, end, show_bands = _controls(lang)
     if mode == REAL:

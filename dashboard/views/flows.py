@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.context import ViewContext
 from dashboard.figures import flows as figures
 from dashboard.i18n import sector, t
 from dashboard.theme import PLOTLY_CONFIG
 from model.names import TECH_SECTORS
-from model.simulation import Simulation
 
 MEASURES = {
     "volume": "views.flows.measure_volume",
@@ -16,7 +16,8 @@ MEASURES = {
 }
 
 
-def render(sim: Simulation, reference: Simulation, lang: str = "en") -> None:
+def render(ctx: ViewContext) -> None:
+    sim, reference, lang = ctx.sim, ctx.reference, ctx.lang
     left, right = st.columns(2)
     left.plotly_chart(
         figures.china_imports_sankey(

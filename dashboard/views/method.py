@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.context import ViewContext
 from dashboard.i18n import (
     choice,
     equation_caption,
@@ -365,13 +366,9 @@ def _preset(preset: Scenario, lang: str = "en") -> None:
         )
 
 
-def render(
-    levers: Levers,
-    preset: Scenario,
-    baseline: Baseline,
-    lang: str = "en",
-) -> None:
+def render(ctx: ViewContext) -> None:
     """Draw the "Method and sources" tab for the current levers and preset."""
+    levers, preset, baseline, lang = ctx.levers, ctx.preset, ctx.baseline, ctx.lang
     _model(baseline, lang)
 
     st.subheader(t("views.method.levers", lang))

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import format
+from dashboard.context import ViewContext
 from dashboard.figures import overview as figures
 from dashboard.i18n import metric_label, t, unit
 from dashboard.theme import PLOTLY_CONFIG
 from model.metrics import METRICS_BY_NAME
-from model.simulation import Simulation
 
 HEADLINE = (
     "china_tech_price_change_pct",
@@ -22,10 +21,9 @@ HEADLINE = (
 )
 
 
-def render(
-    sim: Simulation, reference: Simulation, points: pd.DataFrame, lang: str = "en"
-) -> None:
+def render(ctx: ViewContext) -> None:
     """KPI cards with deltas against the no-controls reference, then the map."""
+    sim, reference, lang = ctx.sim, ctx.reference, ctx.lang
     columns = st.columns(3)
     for k, name in enumerate(HEADLINE):
         value = sim.metrics.scalar(name)
@@ -48,7 +46,9 @@ def render(
         )
     st.caption(t("kpi.solved_in", lang, ms=f"{1000 * sim.seconds:.1f}"))
     st.plotly_chart(
-        figures.security_cost_map(points, sim.metrics.security_cost_point(), lang),
+        figures.security_cost_map(
+            ctx.preset_points(), sim.metrics.security_cost_point(), lang
+        ),
         config=PLOTLY_CONFIG,
         key="security_cost_map",
     )

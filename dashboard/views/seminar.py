@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import streamlit as st
 
+from dashboard.context import PageContext
 from dashboard.figures.seminar import projector_layout, replay_figure, step_figure
 from dashboard.format import plain
 from dashboard.i18n import t
@@ -320,28 +321,16 @@ def _solve(
         return None
 
 
-def render(
-    presets: Mapping[str, Scenario],
-    solve: Callable[[Levers], Simulation],
-    lang: str,
-    points: pd.DataFrame,
-) -> None:
+def render(page: PageContext) -> None:
     """Draw the seminar view.
 
-    Parameters
-    ----------
-    presets : mapping of preset id to Scenario
-        Built-in and saved presets; a storyline may use any of them.
-    solve : callable
-        Levers -> solved Simulation (the app passes ``dashboard.cache.solve``);
-        may raise ConvergenceError.
-    lang : "en" or "zh"
-        The language of every text.
-    points : DataFrame
-        The built-in presets on the security-cost plane
-        (``dashboard.cache.preset_points()``: id, name, coalition_cost_usd_bn,
-        china_cost_pct).
+    Reads from ``page`` the built-in and saved ``presets`` (a storyline may use any
+    of them), ``solve`` (Levers -> Simulation, may raise ConvergenceError), the
+    language of every text and the built-in presets on the security-cost plane
+    (``preset_points()``).
     """
+    presets, solve, lang = page.presets, page.solve, page.lang
+    points = page.preset_points()
     st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
     if not presets:
         return

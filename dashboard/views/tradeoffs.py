@@ -10,12 +10,11 @@ scenario" base solves a new grid.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 import streamlit as st
 
 from dashboard import cache
+from dashboard.context import ViewContext
 from dashboard.figures import tradeoffs as figs
 from dashboard.figures import tradeoffs_frontier
 from dashboard.format import plain
@@ -24,7 +23,6 @@ from dashboard.theme import PLOTLY_CONFIG
 from model import sweeps
 from model.levers import DEFAULTS, Levers
 from model.names import ALLIES
-from scenarios.schema import Scenario
 
 BASE_KEY = "tradeoffs_base"
 SIZE_KEY = "tradeoffs_grid"
@@ -95,24 +93,13 @@ def current_participation(levers: Levers, ally: str) -> float:
     return sum(float(levers[name]) for name in names) / len(names)
 
 
-def render(
-    levers: Levers,
-    presets: Mapping[str, Scenario],
-    points: pd.DataFrame,
-    lang: str = "en",
-) -> None:
-    """Draw the tab.
-
-    Parameters
-    ----------
-    levers : Levers
-        The scenario on screen (the sidebar's lever values).
-    presets : mapping of id to Scenario
-        Built-in and saved presets: each can be the base of the grid.
-    points : DataFrame
-        The built-in presets on the security-cost plane
-        (``dashboard.cache.preset_points(lang)``, names in ``lang``).
+def render(ctx: ViewContext) -> None:
+    """Draw the tab from ``ctx``: the scenario on screen (``levers``, ``sim``), the
+    built-in and saved presets (each can be the base of the grid) and the built-in
+    presets on the security-cost plane (``preset_points()``, names in ``lang``).
     """
+    levers, presets, lang = ctx.levers, ctx.presets, ctx.lang
+    points = ctx.preset_points()
     st.markdown(t("views.tradeoffs.intro", lang))
     options = [CURRENT, *presets]
     _restore(BASE_KEY, CURRENT)
@@ -166,7 +153,7 @@ def render(
     if base_id != CURRENT:
         name = scenario_text(presets[base_id], "name", lang)
         st.info(t("views.tradeoffs.base_info", lang, name=plain(name)))
-    current = figs.current_point(levers, cache.solve(levers))
+    current = figs.current_point(levers, ctx.sim)
     for column, kind in zip(st.columns(len(figs.HEATMAPS)), figs.HEATMAPS, strict=True):
         column.plotly_chart(
             figs.grid_heatmap(grid, kind, current, lang),

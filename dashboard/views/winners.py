@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.context import ViewContext
 from dashboard.figures import winners as figures
 from dashboard.i18n import t
 from dashboard.theme import PLOTLY_CONFIG
-from model.simulation import Simulation
 
 UNITS = {"pct": "views.winners.unit_pct", "usd": "views.winners.unit_usd"}
 
 
-def render(sim: Simulation, lang: str = "en") -> None:
+def render(ctx: ViewContext) -> None:
+    sim, lang = ctx.sim, ctx.lang
     unit = st.segmented_control(
         t("views.winners.welfare_in", lang),
         list(UNITS),

@@ -21,6 +21,7 @@ from dashboard.format import plain
 from dashboard.i18n import scenario_text, t
 from dashboard.sidebar import PRESET_KEY
 from dashboard.theme import PLOTLY_CONFIG
+from dashboard.widget_state import keep, restore
 from model.levers import LEVERS, Levers
 from model.simulation import ConvergenceError, Simulation
 from scenarios.schema import Scenario
@@ -39,21 +40,6 @@ TABLE_ROW_PX = 35
 
 CHART_KEYS: tuple[str, ...] = ("compare_metric_bars", "compare_welfare_bars")
 """Streamlit keys of this tab's charts."""
-
-
-def _kept(key: str) -> str:
-    return f"{key}_kept"
-
-
-def _restore(key: str, default: object) -> None:
-    """Give widget ``key`` its kept value if Streamlit dropped its state (it does in
-    a run that does not draw the widget, e.g. while another lazy tab is open)."""
-    if key not in st.session_state:
-        st.session_state[key] = st.session_state.get(_kept(key), default)
-
-
-def _keep(key: str) -> None:
-    st.session_state[_kept(key)] = st.session_state[key]
 
 
 def pin_current(levers: Levers, preset_id: str) -> None:
@@ -142,7 +128,7 @@ def render(ctx: ViewContext) -> list[go.Figure]:
     st.session_state.setdefault(PINNED_KEY, {})
     scenarios = _scenarios(levers, presets, lang)
     start = [CURRENT] + ([DEFAULT_REFERENCE] if DEFAULT_REFERENCE in presets else [])
-    _restore(SELECTION_KEY, start)
+    restore(SELECTION_KEY, start)
     kept = [k for k in st.session_state[SELECTION_KEY] if k in scenarios]
     if kept != st.session_state[SELECTION_KEY]:  # a preset was deleted meanwhile
         st.session_state[SELECTION_KEY] = kept[:MAX_SCENARIOS]
@@ -171,7 +157,7 @@ def render(ctx: ViewContext) -> list[go.Figure]:
         max_selections=MAX_SCENARIOS,
         format_func=lambda k: scenarios[k][0],
     )
-    _keep(SELECTION_KEY)
+    keep(SELECTION_KEY)
     if not chosen:
         st.info(t("views.compare.choose_info", lang))
         return []
@@ -197,7 +183,7 @@ def render(ctx: ViewContext) -> list[go.Figure]:
     if not sims:
         return []
 
-    _restore(REFERENCE_KEY, None)
+    restore(REFERENCE_KEY, None)
     if st.session_state[REFERENCE_KEY] not in names:
         st.session_state[REFERENCE_KEY] = next(iter(names))
     reference = st.selectbox(
@@ -206,7 +192,7 @@ def render(ctx: ViewContext) -> list[go.Figure]:
         key=REFERENCE_KEY,
         format_func=names.get,
     )
-    _keep(REFERENCE_KEY)
+    keep(REFERENCE_KEY)
     _scenario_actions(chosen, names, scenarios, lang)
     table = figs.comparison_table(sims, names[reference], lang)
     st.dataframe(
@@ -225,9 +211,9 @@ def render(ctx: ViewContext) -> list[go.Figure]:
     st.plotly_chart(metric_bars, config=PLOTLY_CONFIG, key="compare_metric_bars")
     st.plotly_chart(welfare_bars, config=PLOTLY_CONFIG, key="compare_welfare_bars")
 
-    _restore(REPORT_KEY, False)
+    restore(REPORT_KEY, False)
     in_report = st.checkbox(t("views.compare.include_in_report", lang), key=REPORT_KEY)
-    _keep(REPORT_KEY)
+    keep(REPORT_KEY)
     if in_report:
         table_figure = figs.comparison_table_figure(table, names[reference], lang)
         return [table_figure, metric_bars, welfare_bars]

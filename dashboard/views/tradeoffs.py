@@ -20,6 +20,7 @@ from dashboard.figures import tradeoffs_frontier
 from dashboard.format import plain
 from dashboard.i18n import region, scenario_text, t
 from dashboard.theme import PLOTLY_CONFIG
+from dashboard.widget_state import keep, restore
 from model import sweeps
 from model.levers import DEFAULTS, Levers
 from model.names import ALLIES
@@ -38,21 +39,6 @@ CHART_KEYS: tuple[str, ...] = (
     "tradeoffs_participation",
 )
 """Streamlit keys of this tab's charts."""
-
-
-def _kept(key: str) -> str:
-    return f"{key}_kept"
-
-
-def _restore(key: str, default: object) -> None:
-    """Give widget ``key`` its kept value if Streamlit dropped its state (it does in
-    a run that does not draw the widget, e.g. while another lazy tab is open)."""
-    if key not in st.session_state:
-        st.session_state[key] = st.session_state.get(_kept(key), default)
-
-
-def _keep(key: str) -> None:
-    st.session_state[_kept(key)] = st.session_state[key]
 
 
 def grid_base(levers: Levers) -> Levers:
@@ -102,9 +88,9 @@ def render(ctx: ViewContext) -> None:
     points = ctx.preset_points()
     st.markdown(t("views.tradeoffs.intro", lang))
     options = [CURRENT, *presets]
-    _restore(BASE_KEY, CURRENT)
-    _restore(SIZE_KEY, DEFAULT_GRID)
-    _restore(ALLY_KEY, sweeps.ALL_ALLIES)
+    restore(BASE_KEY, CURRENT)
+    restore(SIZE_KEY, DEFAULT_GRID)
+    restore(ALLY_KEY, sweeps.ALL_ALLIES)
     if st.session_state[BASE_KEY] not in options:  # a saved preset was deleted
         st.session_state[BASE_KEY] = CURRENT
     left, right = st.columns([2, 1])
@@ -125,8 +111,8 @@ def render(ctx: ViewContext) -> None:
         key=SIZE_KEY,
         format_func=lambda k: t("views.tradeoffs.grid_size_option", lang, n=k),
     )
-    _keep(BASE_KEY)
-    _keep(SIZE_KEY)
+    keep(BASE_KEY)
+    keep(SIZE_KEY)
     base = levers if base_id == CURRENT else presets[base_id].levers()
     around = grid_base(base)
     with st.spinner(t("views.tradeoffs.solving_grid", lang)):
@@ -175,7 +161,7 @@ def render(ctx: ViewContext) -> None:
         format_func=lambda code: _ally_label(code, lang),
         help=t("views.tradeoffs.who_joins_help", lang),
     )
-    _keep(ALLY_KEY)
+    keep(ALLY_KEY)
     with st.spinner(t("views.tradeoffs.solving_sweep", lang)):
         sweep = _participation(levers, ally)
     st.plotly_chart(

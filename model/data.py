@@ -78,6 +78,10 @@ class Baseline:
         shape (S,) [unitless]. Read-only.
     flows : pandas.DataFrame
         The tidy flows table as read, including ``quality`` and ``source_ids``.
+    gamma : FloatArray
+        Input-output shares gamma[i, s, k], the share of input sector k in the
+        gross output of sector s in region i, shape (N, S, S) [share]; zeros for a
+        baseline without an input-output table. Read-only.
     provenance : Mapping[str, dict]
         File stem (``"flows"``, ``"regions"``, ``"elasticities"``) -> parsed sidecar.
     """
@@ -91,6 +95,7 @@ class Baseline:
     theta_high: FloatArray
     flows: pd.DataFrame
     provenance: Mapping[str, dict]
+    gamma: FloatArray  # (N, S, S) input-output shares gamma[i, s, k] [share]
 
     @property
     def theta_sets(self) -> dict[str, FloatArray]:
@@ -269,4 +274,5 @@ def load_baseline(folder: Path | str | None = None) -> Baseline:
         theta_high=_frozen(ela["high"].to_numpy()),
         flows=flows,
         provenance=provenance,
+        gamma=_frozen(np.zeros((len(_REG), len(_SEC), len(_SEC)))),
     )

@@ -205,11 +205,13 @@ class _State:
     """Shocks of one lever state for the batch (built once per timeline entry)."""
 
     tau_hat: FloatArray  # (1 or B, N, N, S)
+    new_tariff: FloatArray  # (N, N, S) the state's tariffs t' [ratio]
+    gamma: FloatArray | None  # (N, S, S) input-output shares; None: supply chains off
     q_static: FloatArray  # (N, S)
     theta: FloatArray  # (B, S)
     coalition_weight: FloatArray  # (N,)
     covered_share: FloatArray  # (N, S)
-    trade_policy: bool  # any tau_hat != 1
+    trade_policy: bool  # any tau_hat != 1 or tariff != its 2022 level
     rd_push_pct: float  # china_rd_push_pct [% per year]
 
 
@@ -238,11 +240,15 @@ def _build_state(levers: Levers, baseline: Baseline, inputs: Inputs) -> _State:
         tau = _tau_at_theta(stacked, shocks.covered_share[0], baseline, theta)
     return _State(
         tau_hat=tau,
+        new_tariff=shocks.new_tariff[0],
+        gamma=baseline.gamma if bool(shocks.supply_chains[0]) else None,
         q_static=shocks.q_hat[0],
         theta=theta,
         coalition_weight=shocks.coalition_weight[0],
         covered_share=shocks.covered_share[0],
-        trade_policy=bool(np.any(tau != 1)),
+        trade_policy=bool(
+            np.any(tau != 1) or np.any(shocks.new_tariff[0] != shocks.tariff)
+        ),
         rd_push_pct=float(levers["china_rd_push_pct"]),
     )
 
@@ -332,12 +338,17 @@ def _solve_year(
     tau = st.tau_hat if st.tau_hat.shape[0] == 1 else st.tau_hat[rows]
     tau = np.broadcast_to(tau, (m, n, n, n_sectors))
     theta = st.theta[rows]
+    tariff = policy.baseline_tariffs(regions, sectors)
+    new_tariff = np.broadcast_to(st.new_tariff, (m, n, n, n_sectors))
     if st.trade_policy:
         both = equilibrium.solve(
             flows,
             np.concatenate([theta, theta]),
             np.concatenate([tau, np.ones_like(tau)]),
             np.concatenate([q_hat, q_hat]),
+            gamma=st.gamma,
+            tariff=tariff,
+            new_tariff=np.concatenate([new_tariff, np.broadcast_to(tariff, tau.shape)]),
             region_names=regions,
             sector_names=sectors,
         )
@@ -345,7 +356,15 @@ def _solve_year(
         ok = eq.converged & cf.converged
     else:
         eq = equilibrium.solve(
-            flows, theta, tau, q_hat, region_names=regions, sector_names=sectors
+            flows,
+            theta,
+            tau,
+            q_hat,
+            gamma=st.gamma,
+            tariff=tariff,
+            new_tariff=new_tariff,
+            region_names=regions,
+            sector_names=sectors,
         )
         cf, ok = eq, eq.converged
     if not ok.all():  # a failed counterfactual fails the year too

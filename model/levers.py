@@ -212,7 +212,7 @@ LEVERS: tuple[Lever, ...] = (
         step=0.1,
         meaning="Average U.S. tariff on all goods from China: 3.1% in January 2017, "
         f"{BASELINE_US_TARIFF_PCT}% from February 2020 through 2022 (PIIE, Bown). "
-        "Modelled as a cost with no tariff revenue.",
+        "Its revenue goes to U.S. final spending.",
     ),
     Lever(
         name="china_retaliation_pct",
@@ -225,7 +225,8 @@ LEVERS: tuple[Lever, ...] = (
         step=0.1,
         meaning="Average Chinese tariff on all goods from the USA, raised in "
         "retaliation from 7.2% (mid-2018) to "
-        f"{BASELINE_CHINA_TARIFF_PCT}% (PIIE, Bown).",
+        f"{BASELINE_CHINA_TARIFF_PCT}% (PIIE, Bown). Its revenue goes to China's "
+        "final spending.",
     ),
     Lever(
         name="chips_act_capacity_pct",
@@ -272,6 +273,16 @@ LEVERS: tuple[Lever, ...] = (
         choices=("central", "low", "high", "short_run"),
         meaning="Sector trade elasticities theta: the calibration's central, low or "
         f"high values, or the one-year value {SHORT_RUN_THETA} in every sector.",
+    ),
+    Lever(
+        name="supply_chains",
+        label="Supply chains",
+        group="assumptions",
+        unit="on/off",
+        default=True,
+        meaning="Sectors buy inputs from each other (input-output shares of the "
+        "baseline): a dearer chip raises the cost of the hardware made with it. "
+        "Off: every sector sells final goods only, the textbook contrast.",
     ),
 )
 

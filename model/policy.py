@@ -1,8 +1,10 @@
 """How lever states become trade-cost and capacity shocks.
 
 The levers themselves (the table, defaults and the validated :class:`Levers`
-state) are :mod:`model.levers`. Tariff levers are levels; the model applies their
-change from 2022, (1 + t) / (1 + t_2022).
+state) are :mod:`model.levers`. Tariff levers are levels of ad valorem tariffs
+whose revenue goes to the importer (:func:`baseline_tariffs` are the 2022 ones);
+the fence, friend-shoring and Belt and Road are trade costs that earn nobody
+anything.
 
 Controls (the yard and the fence) act on sales *into China* in the six technology
 sectors. The covered share of the flow from exporter i in sector s is::
@@ -52,6 +54,9 @@ class Shocks:
     """Model inputs for a batch of scenarios."""
 
     tau_hat: FloatArray  # (B, N, N, S) iceberg trade-cost change [ratio; inf = denied]
+    tariff: FloatArray  # (N, N, S) baseline ad valorem tariff t [ratio]
+    new_tariff: FloatArray  # (B, N, N, S) the scenario's tariff t' [ratio]
+    supply_chains: npt.NDArray[np.bool_]  # (B,) input-output links on
     q_hat: FloatArray  # (B, N, S) capacity change [ratio]
     theta: FloatArray  # (B, S) trade elasticity [unitless]
     coalition_weight: FloatArray  # (B, N) 1 USA, a_k allies, 0 otherwise [share]
@@ -106,12 +111,10 @@ def build_shocks(
     tau[:, :, chn, :] *= fence_tau(
         covered, levers["fence_pct"], levers["prohibitive"], theta_b
     )
-    tau[:, chn, usa, :] *= _tariff_change(
-        levers["us_tariff_pct"], BASELINE_US_TARIFF_PCT
-    )
-    tau[:, usa, chn, :] *= _tariff_change(
-        levers["china_retaliation_pct"], BASELINE_CHINA_TARIFF_PCT
-    )
+    tariff = baseline_tariffs(regions, sectors)
+    new_tariff = np.repeat(tariff[None], n_batch, axis=0)
+    new_tariff[:, chn, usa, :] = levers["us_tariff_pct"][:, None] / 100
+    new_tariff[:, usa, chn, :] = levers["china_retaliation_pct"][:, None] / 100
     friends = (
         levers["friendshoring_pct"][:, None, None]
         / 100
@@ -130,6 +133,9 @@ def build_shocks(
     q_hat[:, chn, tech] *= 1 + levers["china_rd_push_pct"][:, None] / 100
     return Shocks(
         tau_hat=tau,
+        tariff=tariff,
+        new_tariff=new_tariff,
+        supply_chains=levers["supply_chains"].astype(bool),
         q_hat=q_hat,
         theta=theta_b,
         coalition_weight=weight,
@@ -171,9 +177,18 @@ def fence_tau(
         return np.where(passing > 0, passing, 0.0) ** (-1 / theta[:, None, :])
 
 
-def _tariff_change(tariff_pct: np.ndarray, baseline_pct: float) -> FloatArray:
-    """Gross-tariff ratio (1 + t') / (1 + t_2022), as an iceberg factor (B, 1)."""
-    return ((1 + tariff_pct / 100) / (1 + baseline_pct / 100))[:, None]
+def baseline_tariffs(regions: Sequence[str], sectors: Sequence[str]) -> FloatArray:
+    """The 2022 ad valorem tariffs t[i, j, s] that raise revenue in the model
+    (N, N, S) [ratio]: the trade-war averages on U.S. imports from China
+    (:data:`model.levers.BASELINE_US_TARIFF_PCT`) and on Chinese imports from the
+    USA (:data:`model.levers.BASELINE_CHINA_TARIFF_PCT`), every sector; 0 on
+    every other pair, whose tariffs stay inside the baseline's trade costs."""
+    n, s = len(regions), len(sectors)
+    usa, chn = list(regions).index(CONTROLLER), list(regions).index(TARGET)
+    tariff = np.zeros((n, n, s))
+    tariff[chn, usa, :] = BASELINE_US_TARIFF_PCT / 100
+    tariff[usa, chn, :] = BASELINE_CHINA_TARIFF_PCT / 100
+    return tariff
 
 
 def _theta(

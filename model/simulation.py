@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -81,17 +81,22 @@ class Simulation:
         ).reset_index()
 
     def regions_frame(self, b: int = 0) -> pd.DataFrame:
-        """Per region of element ``b``: welfare [%, USD bn], income (GDP) and
-        spending before and after [USD bn], price-index change [%]."""
+        """Per region of element ``b``: welfare [%, USD bn], income (value added)
+        and final spending before and after [USD bn], price-index change [%]."""
         eq, base = self.equilibrium, self.baseline
+        before = equilibrium.accounts(
+            base.flows_usd_bn,
+            base.gamma if self.shocks.supply_chains[b] else None,
+            self.shocks.tariff,
+        )
         return pd.DataFrame(
             {
                 "region": base.regions,
                 "welfare_change_pct": eq.welfare_change_pct[b],
                 "welfare_change_usd_bn": eq.welfare_change_value[b],
-                "income_baseline_usd_bn": base.flows_usd_bn.sum(axis=(1, 2)),
+                "income_baseline_usd_bn": before.value_added,
                 "income_scenario_usd_bn": eq.income[b],
-                "spending_baseline_usd_bn": base.flows_usd_bn.sum(axis=(0, 2)),
+                "spending_baseline_usd_bn": before.final_spending,
                 "spending_scenario_usd_bn": eq.spending[b],
                 "price_index_change_pct": 100 * (eq.price_hat[b] - 1),
             }
@@ -127,14 +132,7 @@ def simulate_batch(
         baseline.sectors,
         baseline.theta_sets,
     )
-    solved = equilibrium.solve(
-        baseline.flows_usd_bn,
-        shocks.theta,
-        shocks.tau_hat,
-        shocks.q_hat,
-        region_names=baseline.regions,
-        sector_names=baseline.sectors,
-    )
+    solved = solve_shocks(baseline, shocks)
     measured = metrics.compute_metrics(
         baseline.flows_usd_bn,
         solved,
@@ -144,16 +142,60 @@ def simulate_batch(
         baseline.regions,
         baseline.sectors,
     )
-    return read_only(
-        Simulation(
-            baseline=baseline,
-            levers=checked,
-            shocks=shocks,
-            equilibrium=solved,
-            metrics=measured,
-            seconds=time.perf_counter() - start,
+    read_only((shocks, solved, measured))  # the baseline's arrays are already
+    return Simulation(
+        baseline=baseline,
+        levers=checked,
+        shocks=shocks,
+        equilibrium=solved,
+        metrics=measured,
+        seconds=time.perf_counter() - start,
+    )
+
+
+def solve_shocks(baseline: Baseline, shocks: policy.Shocks) -> equilibrium.Equilibrium:
+    """The equilibrium of every scenario of ``shocks`` on ``baseline``.
+
+    Scenarios with ``supply_chains`` on are solved with the baseline's
+    input-output shares, the others with none; each group in one batched call,
+    the results back in the scenarios' order.
+    """
+    groups = [
+        (rows, baseline.gamma if on else None)
+        for on in (True, False)
+        if (rows := np.flatnonzero(shocks.supply_chains == on)).size
+    ]
+    parts = [
+        equilibrium.solve(
+            baseline.flows_usd_bn,
+            shocks.theta[rows],
+            shocks.tau_hat[rows],
+            shocks.q_hat[rows],
+            gamma=gamma,
+            tariff=shocks.tariff,
+            new_tariff=shocks.new_tariff[rows],
+            region_names=baseline.regions,
+            sector_names=baseline.sectors,
+        )
+        for rows, gamma in groups
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return equilibrium.Equilibrium(
+        *(
+            _interleave([getattr(p, f.name) for p in parts], [g for g, _ in groups])
+            for f in fields(equilibrium.Equilibrium)
         )
     )
+
+
+def _interleave(arrays: Sequence[np.ndarray], rows: Sequence[np.ndarray]) -> np.ndarray:
+    """One array whose elements ``rows[k]`` are ``arrays[k]``."""
+    n = sum(len(r) for r in rows)
+    out = np.empty((n, *arrays[0].shape[1:]), dtype=arrays[0].dtype)
+    for array, where in zip(arrays, rows, strict=True):
+        out[where] = array
+    return out
 
 
 def simulate(

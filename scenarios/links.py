@@ -49,6 +49,7 @@ ALIASES: dict[str, str] = {
     "china_rd_push_pct": "rd",
     "belt_road_pct": "bri",
     "elasticities": "theta",
+    "supply_chains": "io",
 }
 """Short URL key of every lever (the full lever name is accepted too)."""
 

@@ -114,12 +114,16 @@ def test_trade_war_friendshoring_belt_and_road_and_capacity(base):
         china_rd_push_pct=3,
     )
     tau, q = s.tau_hat[0], s.q_hat[0]
-    assert_allclose(
-        tau[CHN, USA], 1.25 / (1 + lever_table.BASELINE_US_TARIFF_PCT / 100)
-    )
-    assert_allclose(
-        tau[USA, CHN], 1.20 / (1 + lever_table.BASELINE_CHINA_TARIFF_PCT / 100)
-    )
+    # tariffs raise revenue: they are not trade costs
+    assert_allclose(tau[CHN, USA], 1.0)
+    assert_allclose(tau[USA, CHN], 1.0)
+    assert_allclose(s.new_tariff[0, CHN, USA], 0.25)
+    assert_allclose(s.new_tariff[0, USA, CHN], 0.20)
+    assert_allclose(s.tariff[CHN, USA], lever_table.BASELINE_US_TARIFF_PCT / 100)
+    assert_allclose(s.tariff[USA, CHN], lever_table.BASELINE_CHINA_TARIFF_PCT / 100)
+    others = np.ones((8, 8), dtype=bool)
+    others[CHN, USA] = others[USA, CHN] = False
+    assert np.all(s.new_tariff[0][others] == 0) and np.all(s.tariff[others] == 0)
     assert_allclose(tau[USA, JPN, :6], 1 - 0.10 * 0.5)
     assert_allclose(tau[USA, JPN, REST], 1.0)
     assert_allclose(tau[USA, NLD, :6], 1.0)  # NLD does not participate

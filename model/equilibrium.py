@@ -112,6 +112,7 @@ class Equilibrium:
     price_hat: FloatArray  # (B, N) final-goods price index P_hat[j] [ratio]
     income: FloatArray  # (B, N) new value added VA'[j] [baseline units]
     spending: FloatArray  # (B, N) new final spending F'[j] [baseline units]
+    baseline_spending: FloatArray  # (B, N) baseline final spending F[j]
     tariff_revenue: FloatArray  # (B, N) new tariff revenue T'[j] [baseline units]
     welfare_hat: FloatArray  # (B, N) real final spending W_hat[j] [ratio]
     welfare_change_pct: FloatArray  # (B, N) 100 (W_hat - 1) [%]
@@ -818,6 +819,7 @@ def _results(
         price_hat=valid(price_hat),
         income=valid((base.beta * state.supply).sum(axis=2)),
         spending=valid(final_hat * base.final),
+        baseline_spending=np.broadcast_to(base.final, final_hat.shape).copy(),
         tariff_revenue=valid(revenue),
         welfare_hat=valid(welfare_hat),
         welfare_change_pct=valid(100 * (welfare_hat - 1)),

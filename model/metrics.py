@@ -39,15 +39,16 @@ leakage_share
     without. NaN when the fence stops nothing.
 welfare_change_pct, welfare_change_usd_bn
     Real-income change of each region, 100 (W_hat_j - 1) [%] and
-    (W_hat_j - 1) E_j [USD bn].
+    (W_hat_j - 1) F_j [USD bn], F_j the baseline final spending (value added +
+    tariff revenue + deficit; equal to total spending without supply chains).
 world_welfare_change_pct
-    100 sum_j (W_hat_j - 1) E_j / sum_j E_j [%].
+    100 sum_j (W_hat_j - 1) F_j / sum_j F_j [%].
 coalition_welfare_change_usd_bn
-    sum_j w_j (W_hat_j - 1) E_j: the coalition's welfare change, allies weighted
+    sum_j w_j (W_hat_j - 1) F_j: the coalition's welfare change, allies weighted
     by their participation [USD bn].
 cost_effectiveness
     China's access-cost increase per USD bn of coalition welfare lost:
-    china_tech_price_change_pct / (-sum_j w_j (W_hat_j - 1) E_j)
+    china_tech_price_change_pct / (-sum_j w_j (W_hat_j - 1) F_j)
     [percentage points per USD bn]. NaN when the coalition loses no welfare.
 
 Per-sector breakdowns (``by_sector``) exist for the first six metrics.
@@ -265,7 +266,7 @@ def _json_number(value: float) -> float | None:
 
 
 def _ratio(
-    numerator: FloatArray, denominator: FloatArray, floor: float = 0.0
+    numerator: FloatArray, denominator: FloatArray, floor: float | FloatArray = 0.0
 ) -> FloatArray:
     """numerator / denominator where the denominator exceeds ``floor``, else NaN."""
     defined = denominator > floor
@@ -388,21 +389,17 @@ def compute_metrics(
         nan, nan, _ratio(gained + home_gain, lost, floor)
     )
 
-    spending = flows.sum(axis=(0, 2))  # (N,)
+    spending = eq.baseline_spending  # (B, N) final spending F
     measures["welfare_change_pct"] = Measure(
-        np.tile(spending, (n_batch, 1)),
-        eq.welfare_hat * spending,
-        eq.welfare_change_pct,
+        spending, eq.welfare_hat * spending, eq.welfare_change_pct
     )
     measures["welfare_change_usd_bn"] = Measure(
-        np.tile(spending, (n_batch, 1)),
-        eq.welfare_hat * spending,
-        eq.welfare_change_value,
+        spending, eq.welfare_hat * spending, eq.welfare_change_value
     )
-    world_old = spending.sum()
+    world_old = spending.sum(axis=1)
     world_new = (eq.welfare_hat * spending).sum(axis=1)
     measures["world_welfare_change_pct"] = Measure(
-        world_old * ones, world_new, _pct(world_new, world_old)
+        world_old, world_new, _pct(world_new, world_old)
     )
     coalition_old = (w * spending).sum(axis=1)
     coalition_change = (w * eq.welfare_change_value).sum(axis=1)
@@ -416,7 +413,7 @@ def compute_metrics(
         _ratio(
             measures["china_tech_price_change_pct"].change,
             coalition_loss,
-            RELATIVE_FLOOR * spending[usa],
+            RELATIVE_FLOOR * spending[:, usa],
         ),
     )
     return Metrics(

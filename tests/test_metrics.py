@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from model import metrics, names
+from model import equilibrium, metrics, names
 from model.data import load_baseline
 from model.simulation import simulate
 
@@ -83,7 +83,8 @@ def test_revenue_and_welfare_by_hand(base, sim):
     us = new[USA, :, TECH].sum() / old[USA, :, TECH].sum()
     assert value(sim, "us_tech_revenue_change_pct") == pytest.approx(100 * (us - 1))
 
-    spending = old.sum(axis=(0, 2))
+    # welfare is real final spending: its money value is (W_hat - 1) F
+    spending = equilibrium.accounts(old, base.gamma, sim.shocks.tariff).final_spending
     pct = value(sim, "welfare_change_pct")
     usd = value(sim, "welfare_change_usd_bn")
     assert_allclose(usd, pct / 100 * spending, rtol=1e-12)

@@ -68,7 +68,10 @@ def _initialise(presets: Mapping[str, Scenario]) -> None:
     )
     start = START_PRESET if START_PRESET in presets else next(iter(presets))
     st.session_state[PRESET_KEY] = decoded.preset or start
-    levers = decoded.levers if st.query_params else presets[start].levers()
+    # A link with only page keys (?lang=zh, ?tab=...) names no scenario: open
+    # the start preset, not the lever defaults.
+    names_scenario = any(k not in links.UI_KEYS for k in st.query_params)
+    levers = decoded.levers if names_scenario else presets[start].levers()
     for name, value in levers.items():
         st.session_state[name] = value
     st.session_state[WARNINGS_KEY] = decoded.warnings

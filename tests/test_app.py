@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import format
 from dashboard.i18n import t
+from dashboard.sidebar import START_PRESET
 from dashboard.views import compare, tradeoffs
 from dashboard.views.overview import HEADLINE
 from helpers import APP, ROOT
@@ -86,6 +87,16 @@ def test_a_link_opens_a_tab(at):
     at.query_params["tab"] = "winners"
     at.run()
     assert chart_keys(at) == TAB_CHARTS["Winners and losers"]
+
+
+@pytest.mark.parametrize("params", [{"lang": "zh"}, {"tab": "winners"}])
+def test_a_link_with_only_page_keys_opens_the_start_preset(at, params):
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    assert at.session_state["preset"] == START_PRESET
+    assert current_levers(at) == PresetStore().load(START_PRESET).levers()
 
 
 def test_kpis_equal_the_models_metrics(at):

@@ -64,10 +64,13 @@ METRIC_DEFINITIONS: dict[str, str] = {
     "coalition_tech_revenue_change_usd_bn": "The industry's loss: change in the "
     "coalition's technology sales to all destinations, Σ w_i (Y'_is − Y_is).",
     "us_tech_revenue_change_pct": "U.S. technology sales to all destinations.",
-    "backfill_share": "Of the technology volume to China the fence stops, the part "
-    "other foreign suppliers deliver instead; n/a when the fence stops nothing.",
+    "backfill_share": "Of the technology volume to China the fence stops (the "
+    "coalition's losses, an ally weighted by its participation w), the part "
+    "suppliers outside the coalition deliver instead (their gains, weighted by "
+    "1 − w); n/a when the fence stops nothing.",
     "leakage_share": "The same with China's own producers' gains added; "
-    "1 − leakage is what China does without; n/a when the fence stops nothing.",
+    "1 − leakage is what China does without (it can exceed 1); n/a when the fence "
+    "stops nothing.",
     "welfare_change_pct": "Real-income change of each region, 100 (Ŵ_j − 1).",
     "welfare_change_usd_bn": "The same in money, (Ŵ_j − 1) E_j.",
     "world_welfare_change_pct": "World real-income change, "

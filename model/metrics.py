@@ -25,6 +25,17 @@ coalition_tech_revenue_change_usd_bn
     destinations, sum_{i, s in T} w_i (Y'_is - Y_is) [USD bn].
 us_tech_revenue_change_pct
     Change in U.S. technology sales to all destinations [%].
+china_ict_hw_price_change_pct
+    The downstream effect on China's electronics makers: the factory-gate price of
+    ICT hardware made in China, 100 (p_hat_c,ict_hw - 1) [%]. (What China's buyers
+    pay for ICT hardware from all suppliers is the ict_hw row of the by-sector
+    china_tech_price_change_pct.)
+china_ict_hw_output_change_pct
+    Value of China's ICT-hardware output, its sales to all destinations, home
+    included, Y'_c,ict_hw = sum_j X'_c,j,ict_hw, percent change [%]. Where
+    output quantities are fixed by capacity (no input-output links), market
+    clearing gives Y'/Y = p_hat q_hat: the same as the price change unless China's
+    capacity moves (china_rd_push_pct).
 backfill_share
     Deliveries to China are volumes at 2022 prices:
     Q_ics = X_ics and Q'_ics = X'_ics / (p_hat_is tau_hat_ics), foreign supplier
@@ -92,6 +103,9 @@ from model.names import TARGET, TECH_SECTORS
 
 FloatArray = npt.NDArray[np.float64]
 
+ICT_HW = "ict_hw"
+"""The downstream sector whose Chinese price and output are headline metrics."""
+
 
 @dataclass(frozen=True)
 class MetricInfo:
@@ -102,6 +116,7 @@ class MetricInfo:
     label: str
     subject: str  # the "region" column of a scalar row: CHN, coalition, USA, world
     by: str  # "scalar" or "region"
+    sector: str = "tech"  # the "sector" column of a scalar row: tech or one sector
 
 
 METRICS: tuple[MetricInfo, ...] = (
@@ -142,6 +157,22 @@ METRICS: tuple[MetricInfo, ...] = (
     ),
     MetricInfo(
         "us_tech_revenue_change_pct", "%", "U.S. technology revenue", "USA", "scalar"
+    ),
+    MetricInfo(
+        "china_ict_hw_price_change_pct",
+        "%",
+        "China's ICT-hardware price",
+        TARGET,
+        "scalar",
+        ICT_HW,
+    ),
+    MetricInfo(
+        "china_ict_hw_output_change_pct",
+        "%",
+        "China's ICT-hardware output",
+        TARGET,
+        "scalar",
+        ICT_HW,
     ),
     MetricInfo(
         "backfill_share", "share", "Backfill by non-participants", TARGET, "scalar"
@@ -249,7 +280,7 @@ class Metrics:
                     (
                         info.name,
                         info.subject,
-                        "tech",
+                        info.sector,
                         m.baseline[b],
                         m.scenario[b],
                         m.change[b],
@@ -398,6 +429,16 @@ def compute_metrics(
     us_old_t, us_new_t = us_old[tech].sum(), us_new[:, tech].sum(axis=1)
     measures["us_tech_revenue_change_pct"] = Measure(
         us_old_t * ones, us_new_t, _pct(us_new_t, us_old_t)
+    )
+
+    ict = sectors.index(ICT_HW)
+    ict_price = eq.p_hat[:, c, ict]
+    measures["china_ict_hw_price_change_pct"] = Measure(
+        100 * ones, 100 * ict_price, 100 * (ict_price - 1)
+    )
+    ict_old, ict_new = sales[c, ict], new_sales[:, c, ict]
+    measures["china_ict_hw_output_change_pct"] = Measure(
+        ict_old * ones, ict_new, _pct(ict_new, ict_old)
     )
 
     d_vol = (vol_to_c - x_to_c)[:, :, tech]  # (B, N, T) by exporter and sector

@@ -26,6 +26,8 @@ REQUIRED = {
     "welfare_change_usd_bn",
     "world_welfare_change_pct",
     "cost_effectiveness",
+    "china_ict_hw_price_change_pct",
+    "china_ict_hw_output_change_pct",
 }
 OCT_2022_LIKE = {
     "scope_ai_chips": 1.0,
@@ -107,6 +109,33 @@ def test_china_tech_price_is_the_expenditure_weighted_index(base, sim):
     assert value(sim, "china_tech_price_change_pct") == pytest.approx(100 * (index - 1))
     by_sector = sim.metrics.by_sector["china_tech_price_change_pct"].change[0]
     assert_allclose(by_sector, 100 * (sim.equilibrium.sector_price_hat[0, CHN] - 1))
+
+
+def test_china_ict_hardware_price_and_output_by_hand(base, sim):
+    ict = names.SECTORS.index("ict_hw")
+    p_hat = sim.equilibrium.p_hat[0, CHN, ict]
+    assert value(sim, "china_ict_hw_price_change_pct") == pytest.approx(
+        100 * (p_hat - 1), rel=1e-12
+    )
+    old = base.flows_usd_bn[CHN, :, ict].sum()  # sales at home and abroad
+    new = sim.equilibrium.flows[0, CHN, :, ict].sum()
+    assert value(sim, "china_ict_hw_output_change_pct") == pytest.approx(
+        100 * (new / old - 1), rel=1e-12
+    )
+    rows = sim.metrics.to_frame().set_index("metric")
+    for name in ("china_ict_hw_price_change_pct", "china_ict_hw_output_change_pct"):
+        assert (rows.loc[name, "region"], rows.loc[name, "sector"]) == ("CHN", "ict_hw")
+
+
+def test_china_ict_output_moves_with_price_and_capacity(base):
+    """While output quantities are fixed by capacity (no input-output links),
+    market clearing makes the output value change p_hat q_hat: the two ICT
+    metrics differ only by China's capacity change (its R&D push)."""
+    push = simulate(OCT_2022_LIKE | {"china_rd_push_pct": 10.0}, base)
+    for case, q_hat in ((simulate(OCT_2022_LIKE, base), 1.0), (push, 1.1)):
+        price = 1 + value(case, "china_ict_hw_price_change_pct") / 100
+        output = 1 + value(case, "china_ict_hw_output_change_pct") / 100
+        assert output == pytest.approx(price * q_hat, rel=1e-9)
 
 
 def test_sector_breakdowns_add_up(sim):
@@ -215,6 +244,8 @@ def test_undefined_ratios_are_nan_and_null_in_json(base):
     out = nothing.metrics.to_dict()["metrics"]
     assert out["backfill_share"] is None and out["leakage_share"] is None
     assert out["china_tech_price_change_pct"] == 0.0
+    assert out["china_ict_hw_price_change_pct"] == 0.0
+    assert out["china_ict_hw_output_change_pct"] == 0.0
     json.dumps(out, allow_nan=False)  # strict JSON: no NaN leaks out
 
 

@@ -104,12 +104,8 @@ def test_kpis_equal_the_models_metrics(at):
     )
     # China's ICT hardware, downstream: one line under the cards
     line = overview.downstream_line(sim, reference)
-    assert (
-        format.metric_value(
-            overview.DOWNSTREAM[0], sim.metrics.scalar(overview.DOWNSTREAM[0])
-        )
-        in line
-    )
+    price = overview.DOWNSTREAM[0]
+    assert format.metric_value(price, sim.metrics.scalar(price)) in line
     assert [c.value for c in at.caption].count(line) == 1
 
 

@@ -25,18 +25,53 @@ coalition_tech_revenue_change_usd_bn
     destinations, sum_{i, s in T} w_i (Y'_is - Y_is) [USD bn].
 us_tech_revenue_change_pct
     Change in U.S. technology sales to all destinations [%].
+china_ict_hw_price_change_pct
+    The downstream effect on China's electronics makers: the factory-gate price of
+    ICT hardware made in China, 100 (p_hat_c,ict_hw - 1) [%]. (What China's buyers
+    pay for ICT hardware from all suppliers is the ict_hw row of the by-sector
+    china_tech_price_change_pct.)
+china_ict_hw_output_change_pct
+    Value of China's ICT-hardware output, its sales to all destinations, home
+    included, Y'_c,ict_hw = sum_j X'_c,j,ict_hw, percent change [%]. Where
+    output quantities are fixed by capacity (no input-output links), market
+    clearing gives Y'/Y = p_hat q_hat: the same as the price change unless China's
+    capacity moves (china_rd_push_pct).
 backfill_share
-    Deliveries to China are volumes at 2022 prices, Q'_ics = X'_ics / (p_hat_is
-    tau_hat_ics), by foreign supplier i and technology sector s. The fenced
-    supplier-sectors (covered share c_is > 0: the coalition and whoever the FDPR
-    reaches) lose L = sum_{c_is > 0} max(-dQ_ics, 0); foreign supplier-sectors
-    whose deliveries rise gain G = sum max(dQ_ics, 0). backfill_share = G / L
-    [share]: of each unit of technology the fence stops, the part other foreign
-    suppliers deliver instead. Undefined (NaN) when the fence stops nothing.
+    Deliveries to China are volumes at 2022 prices:
+    Q_ics = X_ics and Q'_ics = X'_ics / (p_hat_is tau_hat_ics), foreign supplier
+    i != c, technology sector s, dQ_ics = Q'_ics - Q_ics. A supplier takes part in
+    the controls with its coalition weight w_i and stays out with 1 - w_i, so its
+    losses count for the coalition with weight w_i and its gains count as
+    backfill with weight 1 - w_i. The fence stops
+
+        L = sum_{i != c} sum_{s in T, c_is > 0} w_i max(-dQ_ics, 0)
+
+    (the coalition's lost deliveries in the supplier-sectors the fence covers,
+    c_is > 0), and the suppliers outside the coalition deliver
+
+        G = sum_{i != c} sum_{s in T} (1 - w_i) max(dQ_ics, 0)
+
+    more (L and G in USD bn at 2022 prices). backfill_share = G / L [share]: of
+    each unit of technology the fence stops, the part suppliers outside the
+    coalition deliver instead. The USA (w = 1) counts only in L, ROW and an ally
+    at participation 0 (w = 0) only in G, an ally at participation w_i in both.
+    A non-member the FDPR reaches (c_is > 0, w_i = 0) adds nothing to L: the
+    reach shows as smaller gains in G. backfill_share >= 0, and 0 when no supplier
+    outside the coalition delivers more. It stays below 1 when only the fence
+    levers (yard, fence, evasion, allies, reach) move deliveries, but is not
+    bounded by 1 in general: other levers (Belt and Road, the Chips Act, tariffs)
+    move deliveries too, and G can exceed L when a leaky fence stops little.
+    Undefined (NaN) when the fence stops nothing (L below RELATIVE_FLOOR of
+    China's 2022 technology imports). Not monotone in participation in general
+    (tests/test_sweeps.py).
 leakage_share
-    (G + sum_{s in T} max(dQ_ccs, 0)) / L [share]: the part China replaces from
-    anyone, its own producers included; 1 - leakage_share is the part it does
-    without. NaN when the fence stops nothing.
+    (G + sum_{s in T} max(dQ_ccs, 0)) / L [share], with G and L as for
+    backfill_share: the part China replaces from suppliers outside the coalition
+    and from its own producers. At least backfill_share; NaN when the fence stops
+    nothing. 1 - leakage_share is the part China does without while the share is
+    below 1; it can exceed 1, as China's producers also replace what L counts
+    only in part (an ally's non-participating share, non-members the FDPR reaches)
+    and add what China's own R&D push makes.
 welfare_change_pct, welfare_change_usd_bn
     Real-income change of each region, 100 (W_hat_j - 1) [%] and
     (W_hat_j - 1) F_j [USD bn], F_j the baseline final spending (value added +
@@ -69,6 +104,9 @@ from model.names import TARGET, TECH_SECTORS
 
 FloatArray = npt.NDArray[np.float64]
 
+ICT_HW = "ict_hw"
+"""The downstream sector whose Chinese price and output are headline metrics."""
+
 
 @dataclass(frozen=True)
 class MetricInfo:
@@ -79,6 +117,7 @@ class MetricInfo:
     label: str
     subject: str  # the "region" column of a scalar row: CHN, coalition, USA, world
     by: str  # "scalar" or "region"
+    sector: str = "tech"  # the "sector" column of a scalar row: tech or one sector
 
 
 METRICS: tuple[MetricInfo, ...] = (
@@ -119,6 +158,22 @@ METRICS: tuple[MetricInfo, ...] = (
     ),
     MetricInfo(
         "us_tech_revenue_change_pct", "%", "U.S. technology revenue", "USA", "scalar"
+    ),
+    MetricInfo(
+        "china_ict_hw_price_change_pct",
+        "%",
+        "China's ICT-hardware price",
+        TARGET,
+        "scalar",
+        ICT_HW,
+    ),
+    MetricInfo(
+        "china_ict_hw_output_change_pct",
+        "%",
+        "China's ICT-hardware output",
+        TARGET,
+        "scalar",
+        ICT_HW,
     ),
     MetricInfo(
         "backfill_share", "share", "Backfill by non-participants", TARGET, "scalar"
@@ -226,7 +281,7 @@ class Metrics:
                     (
                         info.name,
                         info.subject,
-                        "tech",
+                        info.sector,
                         m.baseline[b],
                         m.scenario[b],
                         m.change[b],
@@ -377,10 +432,21 @@ def compute_metrics(
         us_old_t * ones, us_new_t, _pct(us_new_t, us_old_t)
     )
 
+    ict = sectors.index(ICT_HW)
+    ict_price = eq.p_hat[:, c, ict]
+    measures["china_ict_hw_price_change_pct"] = Measure(
+        100 * ones, 100 * ict_price, 100 * (ict_price - 1)
+    )
+    ict_old, ict_new = sales[c, ict], new_sales[:, c, ict]
+    measures["china_ict_hw_output_change_pct"] = Measure(
+        ict_old * ones, ict_new, _pct(ict_new, ict_old)
+    )
+
     d_vol = (vol_to_c - x_to_c)[:, :, tech]  # (B, N, T) by exporter and sector
     fenced = covered_share[:, :, tech] > 0
-    lost = np.where(fenced, np.maximum(-d_vol, 0), 0)[:, foreign].sum(axis=(1, 2))
-    gained = np.maximum(d_vol[:, foreign], 0).sum(axis=(1, 2))
+    w_t = w[:, :, None]  # (B, N, 1): the participating share of each supplier
+    lost = np.where(fenced, w_t * np.maximum(-d_vol, 0), 0)[:, foreign].sum(axis=(1, 2))
+    gained = ((1 - w_t) * np.maximum(d_vol, 0))[:, foreign].sum(axis=(1, 2))
     home_gain = np.maximum(d_vol[:, c], 0).sum(axis=1)
     nan = np.full_like(lost, np.nan)
     floor = RELATIVE_FLOOR * x_to_c[foreign][:, tech].sum()

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import format
 from dashboard.i18n import t
 from dashboard.sidebar import START_PRESET
-from dashboard.views import compare, tradeoffs
+from dashboard.views import compare, overview, tradeoffs
 from dashboard.views.overview import HEADLINE
 from helpers import APP, ROOT
 from model.levers import LEVERS
@@ -113,6 +113,11 @@ def test_kpis_equal_the_models_metrics(at):
     assert deltas[t(f"kpi.{name}.label", "en")] == format.metric_delta(
         name, sim.metrics.scalar(name), reference.metrics.scalar(name)
     )
+    # China's ICT hardware, downstream: one line under the cards
+    line = overview.downstream_line(sim, reference)
+    price = overview.DOWNSTREAM[0]
+    assert format.metric_value(price, sim.metrics.scalar(price)) in line
+    assert [c.value for c in at.caption].count(line) == 1
 
 
 def test_moving_a_slider_changes_the_kpis_and_the_link(at):

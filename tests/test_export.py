@@ -199,6 +199,8 @@ def test_html_sections(report: str, preset: Scenario) -> None:
         "How this was computed",
         "converged after",
         "China&#x27;s technology price index",
+        "China&#x27;s ICT-hardware price",
+        "China&#x27;s ICT-hardware output",
         "Fence height",
     ):
         assert text in report, text

@@ -64,10 +64,18 @@ METRIC_DEFINITIONS: dict[str, str] = {
     "coalition_tech_revenue_change_usd_bn": "The industry's loss: change in the "
     "coalition's technology sales to all destinations, Σ w_i (Y'_is − Y_is).",
     "us_tech_revenue_change_pct": "U.S. technology sales to all destinations.",
-    "backfill_share": "Of the technology volume to China the fence stops, the part "
-    "other foreign suppliers deliver instead; n/a when the fence stops nothing.",
+    "china_ict_hw_price_change_pct": "Downstream of the controls: the factory-gate "
+    "price of ICT hardware made in China, 100 (p̂_CHN,ict_hw − 1); what China's "
+    "buyers pay from all suppliers is the ict_hw row of the technology price index.",
+    "china_ict_hw_output_change_pct": "Value of China's ICT-hardware output, its "
+    "sales at home and abroad, Σ_j X'_CHN,j,ict_hw.",
+    "backfill_share": "Of the technology volume to China the fence stops (the "
+    "coalition's losses, an ally weighted by its participation w), the part "
+    "suppliers outside the coalition deliver instead (their gains, weighted by "
+    "1 − w); n/a when the fence stops nothing.",
     "leakage_share": "The same with China's own producers' gains added; "
-    "1 − leakage is what China does without; n/a when the fence stops nothing.",
+    "1 − leakage is what China does without (it can exceed 1); n/a when the fence "
+    "stops nothing.",
     "welfare_change_pct": "Real-income change of each region, 100 (Ŵ_j − 1).",
     "welfare_change_usd_bn": "The same in money, (Ŵ_j − 1) E_j.",
     "world_welfare_change_pct": "World real-income change, "

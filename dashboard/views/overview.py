@@ -10,6 +10,7 @@ from dashboard.figures import overview as figures
 from dashboard.i18n import metric_label, t, unit
 from dashboard.theme import PLOTLY_CONFIG
 from model.metrics import METRICS_BY_NAME
+from model.simulation import Simulation
 
 HEADLINE = (
     "china_tech_price_change_pct",
@@ -19,6 +20,20 @@ HEADLINE = (
     "world_welfare_change_pct",
     "cost_effectiveness",
 )
+DOWNSTREAM = ("china_ict_hw_price_change_pct", "china_ict_hw_output_change_pct")
+"""China's ICT hardware, shown in one line under the cards: the downstream effect."""
+
+
+def downstream_line(sim: Simulation, reference: Simulation, lang: str = "en") -> str:
+    """China's ICT-hardware price and output changes with their differences from
+    the reference, as one sentence (n/a where undefined)."""
+    fields: dict[str, str] = {}
+    for key, name in zip(("price", "output"), DOWNSTREAM, strict=True):
+        value = sim.metrics.scalar(name)
+        fields[key] = format.metric_value(name, value, lang)
+        delta = format.metric_delta(name, value, reference.metrics.scalar(name), lang)
+        fields[f"{key}_delta"] = delta or t("format.na", lang)
+    return t("kpi.downstream", lang, **fields)
 
 
 def render(ctx: ViewContext) -> None:
@@ -44,6 +59,9 @@ def render(ctx: ViewContext) -> None:
             ),
             border=True,
         )
+    st.caption(
+        downstream_line(sim, reference, lang), help=t("kpi.downstream_help", lang)
+    )
     st.caption(t("kpi.solved_in", lang, ms=f"{1000 * sim.seconds:.1f}"))
     st.plotly_chart(
         figures.security_cost_map(

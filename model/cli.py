@@ -12,10 +12,13 @@
     of :mod:`model.dynamics` with the scenario in force from 2022: ``"years"`` and
     ``"paths"``; ``--draws N [--seed S]`` adds Monte Carlo ``"bands"`` (p10, p50,
     p90).
-``counterfactual --flows F.csv --shock S.csv --theta T --out R.json``
-    Solve the same model on the user's own flows and trade-cost shock (formats in
-    :mod:`model.userdata`) and write welfare, price-index and income changes by
-    region and the change of every pair with a baseline flow.
+``counterfactual --flows F.csv [--shock S.csv] [--tariff T.csv] [--io IO.csv]
+--theta T --out R.json``
+    Solve the same model on the user's own flows (at producer prices, net of the
+    baseline tariff), trade-cost shock, tariffs and input-output shares (formats
+    in :mod:`model.userdata` and :mod:`model.userdata_io`) and write welfare,
+    final-goods price-index, value-added and tariff-revenue changes by region and
+    the change of every pair with a baseline flow.
 ``frontier [--grid N] [--base SCENARIO] --out F.csv``
     Solve the yard x fence grid (:mod:`model.sweeps`) around a base scenario in
     one batched call, write one row per cell with every headline metric and
@@ -41,7 +44,15 @@ from typing import NoReturn
 
 import numpy as np
 
-from model import counterfactual, dynamics, equilibrium, sweeps, uncertainty, userdata
+from model import (
+    counterfactual,
+    dynamics,
+    equilibrium,
+    sweeps,
+    uncertainty,
+    userdata,
+    userdata_io,
+)
 from model.commandline import EXIT_BAD_INPUT, EXIT_OK, OneLineParser, fail, parse
 from model.data import load_baseline
 from model.dynamic_parameters import DYNAMIC_DEFAULTS
@@ -116,23 +127,42 @@ COUNTERFACTUAL_HELP = """\
 Input files are UTF-8 CSV with a header line (header = line 1):
   flows  exporter,importer[,sector],value   baseline flows >= 0, every pair
          incl. home sales (exporter == importer); a pair not listed is 0.
+         Flows are at producer prices, NET of the baseline tariff: the
+         importer pays value x (1 + tariff_pct/100), the exporter gets value.
          Without a sector column there is one sector, "all". Regions are all
          codes in the file, in order of first appearance.
   shock  exporter,importer[,sector],cost_change_factor   iceberg trade-cost
          factor > 0, or inf (prohibited); a pair not listed keeps 1. Without a
-         sector column a factor applies to every sector.
+         sector column a factor applies to every sector. Optional: without
+         --shock no trade cost changes.
+  tariff exporter,importer[,sector],tariff_pct,new_tariff_pct   ad valorem
+         tariff in the baseline and in the counterfactual, >= 0 [%, 25 = 25%],
+         revenue to the importer; a pair not listed has none in either. Without
+         a sector column a row applies to every sector of the pair. Optional.
+  io     region,sector,input_sector,share   share of input_sector (from all
+         origins) in the gross output of sector in region, >= 0; the shares of
+         a region and sector sum to < 1 (the rest is value added); a row not
+         listed is 0. One-sector flows: sector = input_sector = all. Optional:
+         without --io there are no intermediate inputs.
   theta  a number > 0 for every sector, or a CSV file sector,theta.
 
 --out R.json (or - for stdout) gets
   {"regions": {R: {"welfare_change_pct", "price_index_change_pct",
-                   "income_change_pct"}},
+                   "income_change_pct", "baseline_tariff_revenue",
+                   "tariff_revenue"}},
    "pairs": [{"exporter", "importer", "sector", "trade_change_pct",
               "import_share_change_pct"}],   (pairs with a baseline flow > 0)
    "solver": {"iterations", "max_residual", "converged", "seconds"}}
-All changes are in percent (a prohibited pair: -100); null where undefined
-(income change of a region with no baseline output). Deficits stay at their
-baseline value and world GDP is the numeraire.
+welfare: real final spending; price_index: the final-goods price index;
+income: value added (GDP); trade: the flow at producer prices; import share:
+at the importer's prices. Changes are in percent (a prohibited pair: -100);
+null where undefined (income change of a region with no value added). Tariff
+revenue is in the unit of the flows. Deficits stay at their baseline value and
+world value added is the numeraire.
 
+Bad input (a share below 0, shares summing to 1 or more, final demand that
+would be negative, an unknown region, a row listed twice, ...) names the file,
+the line and the problem.
 Exit status: 0 ok, 2 bad input (one line on stderr), 3 solver did not converge."""
 
 
@@ -184,13 +214,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     cf = commands.add_parser(
         "counterfactual",
-        help="solve the model on your own flows and shock",
-        description="Solve the model on your own flows, shock and elasticities.",
+        help="solve the model on your own flows, shock, tariffs and IO shares",
+        description=(
+            "Solve the model on your own flows, trade-cost shock, tariffs, "
+            "input-output shares and elasticities."
+        ),
         epilog=COUNTERFACTUAL_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     cf.add_argument("--flows", required=True, metavar="F.csv", help="baseline flows")
-    cf.add_argument("--shock", required=True, metavar="S.csv", help="cost factors")
+    cf.add_argument("--shock", metavar="S.csv", help="trade-cost factors")
+    cf.add_argument("--tariff", metavar="TARIFF.csv", help="baseline and new tariffs")
+    cf.add_argument("--io", metavar="IO.csv", help="input-output shares")
     cf.add_argument(
         "--theta", required=True, metavar="T", help="number > 0 or sector,theta CSV"
     )
@@ -419,13 +454,26 @@ def read_levers(spec: str, presets: PresetSource = NO_PRESETS) -> tuple[str, Lev
 def _counterfactual(args: argparse.Namespace) -> int:
     _output_kind(args.out, (".json",))
     flows = userdata.read_flows(args.flows)
-    tau_hat = userdata.read_shock(args.shock, flows)
+    tau_hat = None if args.shock is None else userdata.read_shock(args.shock, flows)
+    tariffs = (
+        userdata_io.no_tariffs(flows)
+        if args.tariff is None
+        else userdata_io.read_tariffs(args.tariff, flows)
+    )
+    gamma = (
+        None
+        if args.io is None
+        else userdata_io.read_io(args.io, flows, tariffs.baseline)
+    )
     theta = userdata.read_theta(args.theta, flows.sectors)
     start = time.perf_counter()
     solved = equilibrium.solve(
         flows.value,
         theta,
         tau_hat,
+        gamma=gamma,
+        tariff=tariffs.baseline,
+        new_tariff=tariffs.new,
         region_names=flows.regions,
         sector_names=flows.sectors,
     )
@@ -437,7 +485,10 @@ def _counterfactual(args: argparse.Namespace) -> int:
             "nothing written",
             EXIT_NOT_CONVERGED,
         )
-    _write(args.out, _to_json(counterfactual.report(flows, solved, seconds)))
+    report = counterfactual.report(
+        flows, solved, seconds, gamma=gamma, tariff=tariffs.baseline
+    )
+    _write(args.out, _to_json(report))
     return EXIT_OK
 
 

@@ -1,15 +1,18 @@
 """Read and check a user's own data for ``python -m model counterfactual`` and ``run``.
 
 Three small CSV formats (UTF-8, comma-separated, a header line, blank lines
-ignored) and one JSON format:
+ignored) and one JSON format (the tariff and input-output formats, read with the
+same helpers, are in :mod:`model.userdata_io`):
 
 flows
     ``exporter,importer[,sector],value``: baseline flow from exporter ``i`` to
     importer ``j`` (in sector ``s``), every pair including home sales ``i == j``;
-    a pair that is not listed is 0 [any currency unit]. Without a sector column
-    there is one sector, named ``"all"``. Regions are every code in the exporter
-    and importer columns, in order of first appearance (row by row, exporter
-    before importer); sectors likewise.
+    a pair that is not listed is 0 [any currency unit]. Flows are at producer
+    prices, net of the baseline tariff (:mod:`model.userdata_io`): the importer
+    pays ``value x (1 + tariff)``, the exporter receives ``value``. Without a
+    sector column there is one sector, named ``"all"``. Regions are every code in
+    the exporter and importer columns, in order of first appearance (row by row,
+    exporter before importer); sectors likewise.
 shock
     ``exporter,importer[,sector],cost_change_factor``: the iceberg trade-cost
     factor ``tau_hat[i, j, s] > 0`` [ratio]; the text ``inf`` prohibits the
@@ -327,7 +330,7 @@ def _known(
 ) -> int:
     code = _code(table, line, row, column)
     if code not in codes:
-        kind = "sector" if column == "sector" else "region"
+        kind = "sector" if column.endswith("sector") else "region"
         raise ValueError(
             f"{table.file} line {line}: {column} {code!r} is not a {kind} of "
             f"{flows_file} ({_listing(codes)})"

@@ -312,7 +312,11 @@ def test_usage_errors_are_one_line(capsys: pytest.CaptureFixture[str], args):
     [
         ("run", ["SCENARIO", "lever", ".csv", "metric,region,sector"]),
         ("counterfactual", ["exporter,importer[,sector],value", "cost_change_factor",
-                            "inf", "sector,theta", "trade_change_pct"]),
+                            "inf", "sector,theta", "trade_change_pct",
+                            "exporter,importer[,sector],tariff_pct,new_tariff_pct",
+                            "region,sector,input_sector,share",
+                            "NET of the baseline tariff", "producer prices",
+                            "--io", "--tariff", "tariff_revenue"]),
     ],
 )  # fmt: skip
 def test_help_documents_formats(capsys: pytest.CaptureFixture[str], command, words):
@@ -369,7 +373,8 @@ def test_output_keys_exactly(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     result = counterfactual(capsys, tmp_path, SYMMETRIC_FLOWS, SYMMETRIC_SHOCK)
     assert set(result) == {"regions", "pairs", "solver"}
     assert set(result["regions"]["h"]) == {
-        "welfare_change_pct", "price_index_change_pct", "income_change_pct"
+        "welfare_change_pct", "price_index_change_pct", "income_change_pct",
+        "baseline_tariff_revenue", "tariff_revenue",
     }  # fmt: skip
     assert set(result["pairs"][0]) == {
         "exporter", "importer", "sector", "trade_change_pct", "import_share_change_pct"
@@ -697,6 +702,322 @@ def test_unwritable_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     code, _, err = cli(capsys, "run", "{}", "--out", out)
     assert code == 2
     assert_one_line_error(err, "out.json", "cannot write")
+
+
+# --- counterfactual: tariffs and input-output shares ------------------------------
+
+# Hand-checkable: the symmetric flows, a quarter of gross output bought as inputs in
+# both regions, and f taxing imports from h at 10%. Baseline by hand: gross output
+# R = 100 and value added 75 in each region; f's tariff revenue 0.1 x 20 = 2.
+IO_2 = "region,sector,input_sector,share\nh,all,all,0.25\nf,all,all,0.25\n"
+TARIFF_HEADER = "exporter,importer,tariff_pct,new_tariff_pct\n"
+TARIFF_2 = TARIFF_HEADER + "h,f,10,10\n"
+IO_3X2 = """region,sector,input_sector,share
+a,x,x,0.2
+a,x,y,0.1
+a,y,x,0.15
+b,y,y,0.3
+c,x,y,0.25
+"""
+TARIFF_3X2 = """exporter,importer,sector,tariff_pct,new_tariff_pct
+a,b,x,10,40
+b,a,y,5,5
+c,b,x,0,20
+"""
+
+
+def counterfactual_io(
+    capsys: pytest.CaptureFixture[str],
+    folder: Path,
+    flows: str,
+    io: str | None,
+    tariff: str | None,
+    *extra: object,
+) -> dict:
+    """Run counterfactual with --io and --tariff (None: the option is left out)
+    and no --shock; return the parsed output (must succeed)."""
+    out = folder / "result.json"
+    args: list[object] = ["--flows", write(folder, "flows.csv", flows)]
+    if io is not None:
+        args += ["--io", write(folder, "io.csv", io)]
+    if tariff is not None:
+        args += ["--tariff", write(folder, "tariff.csv", tariff)]
+    code, _, err = cli(
+        capsys, "counterfactual", *args, *extra, "--theta", THETA, "--out", out
+    )
+    assert code == 0, err
+    assert err == ""
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_io_and_tariff_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """Unchanged tariffs and no shock: every change is exactly 0, and the baseline
+    tariff revenue is the hand-computed one (revenue to the importer)."""
+    result = counterfactual_io(capsys, tmp_path, SYMMETRIC_FLOWS, IO_2, TARIFF_2)
+    for values in result["regions"].values():
+        assert values["welfare_change_pct"] == 0.0
+        assert values["price_index_change_pct"] == 0.0
+        assert values["income_change_pct"] == 0.0
+        assert values["tariff_revenue"] == values["baseline_tariff_revenue"]
+    assert result["regions"]["f"]["baseline_tariff_revenue"] == pytest.approx(2.0)
+    assert result["regions"]["h"]["baseline_tariff_revenue"] == 0.0
+    assert {p["trade_change_pct"] for p in result["pairs"]} == {0.0}
+    assert {p["import_share_change_pct"] for p in result["pairs"]} == {0.0}
+
+
+def test_io_and_tariff_round_trip_3x2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """The same with 3 regions, 2 sectors, zero pairs and an explicit shock file of
+    ones; the tariffs of TARIFF_3X2 kept at their baseline."""
+    tariff = TARIFF_3X2.replace("10,40", "10,10").replace("0,20", "0,0")
+    ones = write(tmp_path, "shock.csv", SHOCK_HEADER + "a,b,1\nc,a,1\n")
+    result = counterfactual_io(
+        capsys, tmp_path, FLOWS_3X2, IO_3X2, tariff, "--shock", ones
+    )
+    for values in result["regions"].values():
+        assert values["welfare_change_pct"] == 0.0
+        assert values["price_index_change_pct"] == 0.0
+        assert values["income_change_pct"] == 0.0
+        assert values["tariff_revenue"] == values["baseline_tariff_revenue"]
+    # b pays 10% on a's x (10) and 0% on c's x: revenue 1; a 5% on b's y (4): 0.2
+    assert result["regions"]["b"]["baseline_tariff_revenue"] == pytest.approx(1.0)
+    assert result["regions"]["a"]["baseline_tariff_revenue"] == pytest.approx(0.2)
+    assert {p["trade_change_pct"] for p in result["pairs"]} == {0.0}
+    assert {p["import_share_change_pct"] for p in result["pairs"]} == {0.0}
+
+
+def test_tariff_increase_raises_importer_revenue(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    result = counterfactual_io(
+        capsys, tmp_path, SYMMETRIC_FLOWS, IO_2, TARIFF_HEADER + "h,f,10,30\n"
+    )
+    f, h = result["regions"]["f"], result["regions"]["h"]
+    assert f["baseline_tariff_revenue"] == pytest.approx(2.0)
+    assert f["tariff_revenue"] > f["baseline_tariff_revenue"]
+    assert h["tariff_revenue"] == h["baseline_tariff_revenue"] == 0.0
+    assert pair(result, "h", "f")["trade_change_pct"] < 0
+    # the final-goods price index of the taxing region rises; h loses
+    assert f["price_index_change_pct"] > 0
+    assert h["welfare_change_pct"] < 0
+
+
+def test_tariff_from_zero_by_sector(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """A new tariff where there was none: revenue from 0 to t' X' (b on c's x)."""
+    result = counterfactual_io(capsys, tmp_path, FLOWS_3X2, IO_3X2, TARIFF_3X2)
+    b = result["regions"]["b"]
+    assert b["tariff_revenue"] > b["baseline_tariff_revenue"] == pytest.approx(1.0)
+    assert pair(result, "c", "b", "x")["trade_change_pct"] < 0
+
+
+def test_io_and_tariff_match_the_solver(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """The files land in gamma[region, sector, input_sector] and t[exporter,
+    importer, sector]; income is value added (accounts), the price index P_hat."""
+    result = counterfactual_io(capsys, tmp_path, FLOWS_3X2, IO_3X2, TARIFF_3X2)
+    index = {"a": 0, "b": 1, "c": 2, "x": 0, "y": 1}
+    x = np.zeros((3, 3, 2))
+    for r in pd.read_csv(tmp_path / "flows.csv").itertuples():
+        x[index[r.exporter], index[r.importer], index[r.sector]] = r.value
+    gamma = np.zeros((3, 2, 2))
+    gamma[0, 0, 0], gamma[0, 0, 1], gamma[0, 1, 0] = 0.2, 0.1, 0.15
+    gamma[1, 1, 1], gamma[2, 0, 1] = 0.3, 0.25
+    t, t_new = np.zeros_like(x), np.zeros_like(x)
+    t[0, 1, 0], t_new[0, 1, 0] = 0.1, 0.4
+    t[1, 0, 1], t_new[1, 0, 1] = 0.05, 0.05
+    t_new[2, 1, 0] = 0.2
+    solved = equilibrium.solve(x, [THETA] * 2, gamma=gamma, tariff=t, new_tariff=t_new)
+    base = equilibrium.accounts(x, gamma, t)
+    for k, region in enumerate("abc"):
+        values = result["regions"][region]
+        assert values["welfare_change_pct"] == solved.welfare_change_pct[0, k]
+        assert values["price_index_change_pct"] == pytest.approx(
+            100 * (solved.price_hat[0, k] - 1), abs=1e-12
+        )
+        assert values["income_change_pct"] == pytest.approx(
+            100 * (solved.income[0, k] / base.value_added[k] - 1), abs=1e-12
+        )
+        assert values["tariff_revenue"] == solved.tariff_revenue[0, k]
+        assert values["baseline_tariff_revenue"] == base.tariff_revenue[k]
+    # value added, not gross output: a's VA is 0.7 of its x and 0.85 of its y
+    assert base.value_added[0] == pytest.approx(0.7 * 65 + 0.85 * 67)
+
+
+def test_tariff_without_sector_applies_to_every_sector(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    per_sector = counterfactual_io(
+        capsys, tmp_path, FLOWS_3X2, IO_3X2,
+        "exporter,importer,sector,tariff_pct,new_tariff_pct\n"
+        "b,a,x,5,15\nb,a,y,5,15\n",
+    )  # fmt: skip
+    every = counterfactual_io(
+        capsys, tmp_path, FLOWS_3X2, IO_3X2, TARIFF_HEADER + "b,a,5,15\n"
+    )
+    per_sector.pop("solver"), every.pop("solver")
+    assert every == per_sector
+
+
+def test_io_alone_and_no_shock(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """--shock, --tariff and --io are each optional: none of them, no change."""
+    for io in (None, IO_2):
+        result = counterfactual_io(capsys, tmp_path, SYMMETRIC_FLOWS, io, None)
+        for values in result["regions"].values():
+            assert values["welfare_change_pct"] == 0.0
+            assert values["income_change_pct"] == 0.0
+            assert values["tariff_revenue"] == 0.0
+
+
+# A region that sells much more than it buys: h's inputs (0.5 x 100) exceed its
+# spending (10 + 10)
+LOPSIDED_FLOWS = FLOWS_HEADER + "h,h,10\nh,f,90\nf,h,10\nf,f,90\n"
+IO_HEADER = "region,sector,input_sector,share\n"
+TARIFF_SECTOR_HEADER = "exporter,importer,sector,tariff_pct,new_tariff_pct\n"
+
+# id: (flows text, io text, tariff text, fragments of the one stderr line)
+# None as io/tariff text: the option is not given; "@missing": given, not written.
+IO_TARIFF_BAD_INPUT: dict[str, tuple] = {
+    "share below 0": (
+        GOOD_FLOWS, IO_HEADER + "h,all,all,0.2\nf,all,all,-0.1\n", None,
+        ["io.csv line 3: share must be a finite number >= 0, got '-0.1'"],
+    ),
+    "share not a number": (
+        GOOD_FLOWS, IO_HEADER + "h,all,all,abc\n", None, ["io.csv line 2", "'abc'"]
+    ),
+    "share NaN": (GOOD_FLOWS, IO_HEADER + "h,all,all,nan\n", None,
+                  ["io.csv line 2", "'nan'"]),
+    "share missing": (GOOD_FLOWS, IO_HEADER + "h,all,all,\n", None,
+                      ["io.csv line 2", "share"]),
+    "shares sum to 1 or more": (
+        FLOWS_3X2, IO_HEADER + "a,x,x,0.6\nb,x,y,0.2\na,x,y,0.5\n", None,
+        ["io.csv line 4", "'a' (x)", "1.1", "1 or more"],
+    ),
+    "one share of 1": (
+        GOOD_FLOWS, IO_HEADER + "f,all,all,1\n", None,
+        ["io.csv line 2", "'f'", "1 or more"],
+    ),
+    "final demand negative": (
+        LOPSIDED_FLOWS, IO_HEADER + "f,all,all,0.1\nh,all,all,0.5\n", None,
+        ["io.csv line 3", "final demand of 'h'", "negative"],
+    ),
+    "final demand negative by sector": (
+        FLOWS_3X2, IO_HEADER + "c,x,y,0.5\nc,y,y,0.9\nc,x,x,0.1\n", None,
+        ["io.csv line 3", "final demand of 'c' (y)", "negative"],
+    ),
+    "io unknown region": (
+        GOOD_FLOWS, IO_HEADER + "h,all,all,0.1\nzz,all,all,0.1\n", None,
+        ["io.csv line 3", "region 'zz'", "flows.csv"],
+    ),
+    "io unknown sector": (
+        FLOWS_3X2, IO_HEADER + "a,z,x,0.1\n", None, ["io.csv line 2", "sector 'z'"]
+    ),
+    "io unknown input sector": (
+        FLOWS_3X2, IO_HEADER + "a,x,all,0.1\n", None,
+        ["io.csv line 2", "input_sector 'all'"],
+    ),
+    "io duplicate row": (
+        FLOWS_3X2, IO_HEADER + "a,x,y,0.1\na,y,x,0.1\na,x,y,0.2\n", None,
+        ["io.csv line 4", "duplicate", "line 2"],
+    ),
+    "io missing column": (
+        GOOD_FLOWS, "region,sector,share\nh,all,0.1\n", None,
+        ["io.csv line 1", "'input_sector'"],
+    ),
+    "io file missing": (GOOD_FLOWS, "@missing", None, ["io.csv", "cannot read"]),
+    "tariff below 0": (
+        GOOD_FLOWS, None, TARIFF_HEADER + "h,f,-5,10\n",
+        ["tariff.csv line 2", "tariff_pct", "'-5'"],
+    ),
+    "new tariff below 0": (
+        GOOD_FLOWS, None, TARIFF_HEADER + "h,f,5,10\nf,h,5,-1\n",
+        ["tariff.csv line 3", "new_tariff_pct", "'-1'"],
+    ),
+    "tariff not a number": (
+        GOOD_FLOWS, None, TARIFF_HEADER + "h,f,5%,10\n", ["tariff.csv line 2", "'5%'"]
+    ),
+    "tariff inf": (
+        GOOD_FLOWS, None, TARIFF_HEADER + "h,f,5,inf\n", ["tariff.csv line 2", "'inf'"]
+    ),
+    "tariff missing": (
+        GOOD_FLOWS, None, TARIFF_HEADER + "h,f,,10\n", ["tariff.csv line 2", "''"]
+    ),
+    "tariff unknown exporter": (
+        GOOD_FLOWS, None, TARIFF_HEADER + "h,f,5,5\nzz,h,5,10\n",
+        ["tariff.csv line 3", "exporter 'zz'", "flows.csv"],
+    ),
+    "tariff unknown importer": (
+        GOOD_FLOWS, None, TARIFF_HEADER + "h,zz,5,10\n",
+        ["tariff.csv line 2", "importer 'zz'"],
+    ),
+    "tariff unknown sector": (
+        FLOWS_3X2, None, TARIFF_SECTOR_HEADER + "a,b,z,5,10\n",
+        ["tariff.csv line 2", "sector 'z'"],
+    ),
+    "tariff sector column without flow sectors": (
+        GOOD_FLOWS, None, TARIFF_SECTOR_HEADER + "h,f,all,5,10\n",
+        ["tariff.csv line 1", "sector"],
+    ),
+    "tariff duplicate pair": (
+        GOOD_FLOWS, None, TARIFF_HEADER + "h,f,5,10\nf,h,0,1\nh,f,5,20\n",
+        ["tariff.csv line 4", "duplicate", "h->f", "line 2"],
+    ),
+    "tariff duplicate pair and sector": (
+        FLOWS_3X2, None, TARIFF_SECTOR_HEADER + "a,b,x,5,10\na,b,y,5,10\na,b,x,1,1\n",
+        ["tariff.csv line 4", "duplicate", "a->b (x)", "line 2"],
+    ),
+    "tariff on home sales": (
+        GOOD_FLOWS, None, TARIFF_HEADER + "h,h,5,10\n",
+        ["tariff.csv line 2", "imports only"],
+    ),
+    "tariff missing column": (
+        GOOD_FLOWS, None, "exporter,importer,tariff_pct\nh,f,5\n",
+        ["tariff.csv line 1", "'new_tariff_pct'"],
+    ),
+    "tariff file missing": (GOOD_FLOWS, None, "@missing",
+                            ["tariff.csv", "cannot read"]),
+    "baseline tariff in the final-demand check": (
+        # h's spending 10 + 10 x 1.5 = 25 < its inputs 0.27 x 100 = 27
+        LOPSIDED_FLOWS, IO_HEADER + "h,all,all,0.27\n", TARIFF_HEADER + "f,h,50,50\n",
+        ["io.csv line 2", "final demand of 'h'", "tariffs included"],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "case", IO_TARIFF_BAD_INPUT.values(), ids=IO_TARIFF_BAD_INPUT.keys()
+)
+def test_io_and_tariff_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: tuple
+):
+    flows, io, tariff, fragments = case
+    args: list[object] = ["--flows", write(tmp_path, "flows.csv", flows)]
+    files = {"--io": ("io.csv", io), "--tariff": ("tariff.csv", tariff)}
+    for option, (name, text) in files.items():
+        if text is not None:
+            args += [option, tmp_path / name]
+            if text != "@missing":
+                write(tmp_path, name, text)
+    out = tmp_path / "result.json"
+    code, stdout, err = cli(
+        capsys, "counterfactual", *args, "--theta", "4", "--out", out
+    )
+    assert (code, stdout) == (2, "")
+    assert_one_line_error(err, *fragments)
+    assert not out.exists()
+
+
+def test_final_demand_within_spending_is_accepted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """The final-demand case is the only problem of its files: 0.2 instead of 0.27
+    (inputs 20 <= spending 25) is accepted."""
+    result = counterfactual_io(
+        capsys, tmp_path, LOPSIDED_FLOWS, IO_HEADER + "h,all,all,0.2\n",
+        TARIFF_HEADER + "f,h,50,50\n",
+    )  # fmt: skip
+    assert result["regions"]["h"]["income_change_pct"] == 0.0
 
 
 # --- a real process --------------------------------------------------------------

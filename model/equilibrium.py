@@ -96,6 +96,10 @@ INNER_TOLERANCE = 1e-14
 
 MAX_INNER_ITERATIONS = 30
 
+CHUNK = 32
+"""Scenarios solved together: larger batches are solved in chunks of this size,
+whose Jacobians fit the processor's caches (a speed choice, not a result)."""
+
 
 @dataclass(frozen=True)
 class Equilibrium:
@@ -337,10 +341,27 @@ def solve(
     batch = _batch_inputs(base, theta, tau_hat, q_hat, new_tariff)
     _check_every_market_supplied(base, batch, region_names, sector_names)
 
+    n_batch = batch.q_hat.shape[0]
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
         # Trial points far from the solution may overflow; such points get an
         # infinite merit and are rejected by the line search, never returned.
-        return _iterate(base, batch, tolerance, max_iterations)
+        if n_batch <= CHUNK:
+            return _iterate(base, batch, tolerance, max_iterations)
+        parts = [
+            _iterate(
+                base,
+                batch.take(np.arange(k, min(k + CHUNK, n_batch))),
+                tolerance,
+                max_iterations,
+            )
+            for k in range(0, n_batch, CHUNK)
+        ]
+    return Equilibrium(
+        *(
+            np.concatenate([getattr(part, f) for part in parts])
+            for f in Equilibrium.__dataclass_fields__
+        )
+    )
 
 
 def _iterate(
@@ -475,7 +496,11 @@ def _cost_terms(
 
 
 def _unit_costs(
-    base: _Baseline, batch: _Batch, log_r: FloatArray, log_p: FloatArray | None
+    base: _Baseline,
+    batch: _Batch,
+    log_r: FloatArray,
+    log_p: FloatArray | None,
+    inverse: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """log c_hat, x, phi_hat and log P_hat at factor prices ``log_r``.
 
@@ -483,7 +508,9 @@ def _unit_costs(
     ``log P = -(1/theta) log phi_hat(beta log r + gamma log P)`` by Newton's
     method from ``log_p`` (a prediction; zeros if None):
     ``(I - Q Gamma) d log P = -H`` with ``H`` the fixed-point gap and
-    ``(Q Gamma)[(j,s),(i,k)] = pi'[i,j,s] gamma[i,s,k]``.
+    ``(Q Gamma)[(j,s),(i,k)] = pi'[i,j,s] gamma[i,s,k]``. Given ``inverse``, the
+    matrix ``(I - Gamma Q)^-1`` of a nearby point (from the Jacobian), the steps
+    use ``(I - Q Gamma)^-1 = I + Q (I - Gamma Q)^-1 Gamma`` instead of a solve.
     """
     if not base.io:
         x, phi_hat = _cost_terms(base, batch, log_r)
@@ -498,6 +525,11 @@ def _unit_costs(
         if np.all(np.abs(gap) < INNER_TOLERANCE) or not np.all(np.isfinite(gap)):
             break
         share = _new_shares(base, x, phi_hat)
+        if inverse is not None:
+            pushed = np.einsum("isk,bik->bis", base.gamma, gap).reshape(-1, n * s, 1)
+            back = np.matmul(inverse, pushed).reshape(n_batch, n, s)
+            log_p = log_p - gap - np.einsum("bijs,bis->bjs", share, back)
+            continue
         # d gap / d log P = I - Q Gamma, Q[(j,s),(i,s)] = pi'[i,j,s]
         q_gamma = (
             share.transpose(0, 2, 3, 1)[..., None]
@@ -529,11 +561,13 @@ def _evaluate(
     batch: _Batch,
     log_r: FloatArray,
     log_p: FloatArray | None = None,
+    inverse: FloatArray | None = None,
 ) -> _State:
     """Flows, demand and market-clearing residuals at the given log factor prices
-    (``log_p``: a prediction of the log price indices there, for the inner solve).
+    (``log_p``: a prediction of the log price indices there, and ``inverse`` a
+    nearby ``(I - Gamma Q)^-1``, both for the inner solve).
     """
-    log_c, x, phi_hat, log_p = _unit_costs(base, batch, log_r, log_p)
+    log_c, x, phi_hat, log_p = _unit_costs(base, batch, log_r, log_p, inverse)
     supply = np.where(batch.stranded, 0.0, np.exp(log_r) * batch.q_hat) * base.output_is
     change = supply - base.output_is
     # Changes, not levels, so that a zero shock is exact.
@@ -617,7 +651,7 @@ def _put(target: _State, idx: npt.NDArray[np.intp], source: _State) -> None:
 
 def _system(
     base: _Baseline, batch: _Batch, state: _State
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray | None]:
     """Square system G(log r) = 0 and its Jacobian, flattened over (i, s).
 
     Rows are the scaled market-clearing residuals (demand - supply) / (q_hat R).
@@ -648,12 +682,14 @@ def _system(
             base.gamma[None, :, :, None, :] * share.transpose(0, 2, 1, 3)[:, :, None]
         ).reshape(n_batch, size, size)
         try:
-            inverse = np.linalg.inv(np.eye(size) - coupling)
+            leontief = np.asarray(np.linalg.inv(np.eye(size) - coupling), np.float64)
         except np.linalg.LinAlgError:
-            inverse = np.broadcast_to(np.eye(size), coupling.shape)
-        lever = inverse * base.beta.reshape(1, 1, size)  # columns times beta
+            leontief = np.broadcast_to(np.eye(size), coupling.shape).copy()
+        inverse: FloatArray | None = leontief
+        lever = leontief * base.beta.reshape(1, 1, size)  # columns times beta
         dlog_c = lever.reshape(n_batch, n, s, size).transpose(0, 2, 1, 3)
     else:
+        inverse = None
         dlog_c = np.broadcast_to(
             np.eye(size).reshape(n, s, size).transpose(1, 0, 2), (n_batch, s, n, size)
         )
@@ -707,7 +743,7 @@ def _system(
     jac[np.arange(n_batch), ref, :] = (base.beta * state.supply).reshape(
         n_batch, size
     ) / base.world_value_added
-    return rhs, jac, dlog_p
+    return rhs, jac, dlog_p, inverse
 
 
 def _newton_step(
@@ -718,7 +754,7 @@ def _newton_step(
     Returns the new log factor prices, the state there, and the elements for
     which no step length up to 2**-MAX_HALVINGS lowered the residual (stalled).
     """
-    rhs, jac, dlog_p = _system(base, batch, state)
+    rhs, jac, dlog_p, inverse = _system(base, batch, state)
     try:
         step = -np.linalg.solve(jac, rhs[:, :, None])[:, :, 0].reshape(log_r.shape)
     except np.linalg.LinAlgError:
@@ -732,7 +768,7 @@ def _newton_step(
     n_batch, n, s = log_r.shape
     price_step = np.matmul(dlog_p, step.reshape(n_batch, 1, n * s, 1))[..., 0]
     price_step = price_step.transpose(0, 2, 1)  # (b, N, S)
-    new_state = _evaluate(base, batch, new_log_r, state.log_p + price_step)
+    new_state = _evaluate(base, batch, new_log_r, state.log_p + price_step, inverse)
     pending = np.flatnonzero(
         _merit(_rhs(base, batch, new_state)[0], new_state) >= merit
     )
@@ -744,7 +780,9 @@ def _newton_step(
         sub = batch.take(pending)
         trial = log_r[pending] + length * step[pending]
         predicted = state.log_p[pending] + length * price_step[pending]
-        trial_state = _evaluate(base, sub, trial, predicted)
+        trial_state = _evaluate(
+            base, sub, trial, predicted, None if inverse is None else inverse[pending]
+        )
         better = _merit(_rhs(base, sub, trial_state)[0], trial_state) < merit[pending]
         accepted = pending[better]
         new_log_r[accepted] = trial[better]

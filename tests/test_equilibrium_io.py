@@ -151,7 +151,7 @@ def test_analytic_jacobian_matches_finite_differences():
     n, _, s = flows.shape
     log_r = rng.normal(scale=0.05, size=(1, n, s))
     state = equilibrium._evaluate(base, batch, log_r)
-    _, jac, _ = equilibrium._system(base, batch, state)
+    _, jac, _, _ = equilibrium._system(base, batch, state)
     h, numeric = 1e-6, np.zeros_like(jac)
     for k in range(n * s):
         step = np.zeros(n * s)

@@ -648,8 +648,9 @@ SOURCES: dict[str, dict[str, str]] = {
         "why": "the import-proportionality assumption statistical offices use to "
         "split imports by use. The seller-side alternative (final sales go where "
         "intermediate sales go) implies a US trade surplus of about +150; this one "
-        "gives the signs and rough sizes of published 2022 balances (checks.txt "
-        "section 3). It is also the bracket of the tagging rule",
+        "gives the right signs for the USA, China and Japan, with the US deficit "
+        "and China's surplus smaller than measured (checks.txt section 3, FACTS.md "
+        "section 5). It is also the bracket of the tagging rule",
     },
     "A-c26": {
         "kind": "assumption",

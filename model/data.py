@@ -6,6 +6,14 @@ importer, sector, value_usd_bn, quality, source_ids), ``regions.csv`` (region,
 name, gdp_usd_bn, source_ids) and ``elasticities.csv`` (sector, theta, low, high,
 source_ids).
 
+A folder with input-output linkages (``assets/data/baseline_icio2022``, written by
+its ``build.py`` from OECD ICIO 2022) adds ``io_shares.csv`` (region, sector,
+input_sector, share, quality, source_ids): the Caliendo-Parro shares
+``gamma[i, s, k]`` of input k in the gross output of sector s of region i; its
+``regions.csv`` also has ``gross_output_usd_bn`` and ``value_added_usd_bn``. Then
+flows are gross sales (intermediate plus final use) and close on gross output, not
+GDP. Without ``io_shares.csv``, ``gamma`` is zero and nothing else changes.
+
 :func:`load_baseline` checks them and returns arrays in the order of
 :data:`model.names.REGIONS` and :data:`model.names.SECTORS`, with the index
 convention ``flows_usd_bn[i, j, s]`` = exporter ``i``, importer ``j``, sector ``s``.
@@ -35,7 +43,12 @@ DEFAULT_BASELINE_DIR: Path = (
 """Folder of the shipped baseline: ``<repo>/assets/data/baseline``."""
 
 CLOSURE_RTOL: float = 1e-4
-"""Allowed relative gap between a region's total sales and its GDP."""
+"""Allowed relative gap between a region's total sales and its GDP (its gross
+output with input-output shares), and between its value added and
+``sum_s beta_is Y_is``."""
+
+FINAL_USE_RTOL: float = 1e-9
+"""Round-off allowed below zero in final use, relative to the market's absorption."""
 
 _REG, _SEC = names.REGIONS, names.SECTORS
 _CODES: dict[str, dict[str, tuple[str, ...]]] = {  # code columns -> allowed values
@@ -47,17 +60,27 @@ _CODES: dict[str, dict[str, tuple[str, ...]]] = {  # code columns -> allowed val
         "sector": _SEC,
         "quality": names.QUALITY_TAGS,
     },
+    "io_shares": {
+        "region": _REG,
+        "sector": _SEC,
+        "input_sector": _SEC,
+        "quality": names.QUALITY_TAGS,
+    },
 }
 _NUMERIC: dict[str, tuple[str, ...]] = {
     "regions": ("gdp_usd_bn",),
     "elasticities": ("theta", "low", "high"),
     "flows": ("value_usd_bn",),
+    "io_shares": ("share",),
 }
 _OTHER: dict[str, tuple[str, ...]] = {
     "regions": ("name", "source_ids"),
     "elasticities": ("source_ids",),
     "flows": ("source_ids",),
+    "io_shares": ("source_ids",),
 }
+_IO_REGION_COLUMNS: tuple[str, ...] = ("gross_output_usd_bn", "value_added_usd_bn")
+"""Numeric columns regions.csv must have when the folder has io_shares.csv."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,12 +101,23 @@ class Baseline:
         shape (S,) [unitless]. Read-only.
     flows : pandas.DataFrame
         The tidy flows table as read, including ``quality`` and ``source_ids``.
-    gamma : FloatArray
-        Input-output shares gamma[i, s, k], the share of input sector k in the
-        gross output of sector s in region i, shape (N, S, S) [share]; zeros for a
-        baseline without an input-output table. Read-only.
     provenance : Mapping[str, dict]
-        File stem (``"flows"``, ``"regions"``, ``"elasticities"``) -> parsed sidecar.
+        File stem (``"flows"``, ``"regions"``, ``"elasticities"`` and, when
+        present, ``"io_shares"``) -> parsed sidecar.
+    gamma : FloatArray
+        Input-output shares, shape (N, S, S): ``gamma[i, s, k]`` is the share of
+        input sector k (bought from all origins) in the gross output of sector s
+        in region i [share]; ``beta = 1 - gamma.sum(axis=2)`` > 0 is the factor
+        (value-added) share. Zeros when the folder has no ``io_shares.csv``.
+        Read-only.
+    gross_output_usd_bn : FloatArray
+        Gross output by region, shape (N,) [current USD bn, 2022]: total sales
+        ``sum_{j,s} X[i, j, s]``, as in regions.csv when it has the column.
+        Read-only.
+    value_added_usd_bn : FloatArray
+        Value added by region, shape (N,) [current USD bn, 2022]:
+        ``sum_s beta_is Y_is``; equal to the total sales when gamma is zero.
+        Read-only.
     """
 
     regions: tuple[str, ...]
@@ -95,7 +129,9 @@ class Baseline:
     theta_high: FloatArray
     flows: pd.DataFrame
     provenance: Mapping[str, dict]
-    gamma: FloatArray  # (N, S, S) input-output shares gamma[i, s, k] [share]
+    gamma: FloatArray
+    gross_output_usd_bn: FloatArray
+    value_added_usd_bn: FloatArray
 
     @property
     def theta_sets(self) -> dict[str, FloatArray]:
@@ -136,8 +172,13 @@ def _check_one_each(
         raise _fail(file, None, "/".join(keys), problem)
 
 
-def _read_table(folder: Path, stem: str) -> tuple[pd.DataFrame, dict]:
-    """Read one CSV and its sidecar; check sha256, columns, codes, numbers, ids."""
+def _read_table(
+    folder: Path, stem: str, numeric: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, dict]:
+    """Read one CSV and its sidecar; check sha256, columns, codes, numbers, ids.
+
+    ``numeric`` names numeric columns required on top of :data:`_NUMERIC`.
+    """
     file, meta_file = f"{stem}.csv", f"{stem}.meta.json"
     for name in (file, meta_file):
         if not (folder / name).is_file():
@@ -158,13 +199,14 @@ def _read_table(folder: Path, stem: str) -> tuple[pd.DataFrame, dict]:
     table = pd.read_csv(
         folder / file, dtype=str, keep_default_na=False, skip_blank_lines=False
     )
-    for column in (*_CODES[stem], *_NUMERIC[stem], *_OTHER[stem]):
+    numeric = (*_NUMERIC[stem], *numeric)
+    for column in (*_CODES[stem], *numeric, *_OTHER[stem]):
         if column not in table.columns:
             raise _fail(file, None, column, "required column missing")
     for column, allowed in _CODES[stem].items():
         problem = "must be one of " + ", ".join(allowed)
         _check_rows(file, table, column, table[column].isin(allowed), problem)
-    for column in _NUMERIC[stem]:
+    for column in numeric:
         values = pd.to_numeric(table[column], errors="coerce").astype(float)
         finite = pd.Series(np.isfinite(values), index=table.index)
         _check_rows(file, table, column, finite, "must be a finite number")
@@ -192,6 +234,87 @@ def _to_array(flows: pd.DataFrame) -> FloatArray:
     return x
 
 
+def _line_of(table: pd.DataFrame, **key: str) -> int:
+    """CSV line of the first row matching ``key`` (header = line 1)."""
+    mask = np.logical_and.reduce([table[k] == v for k, v in key.items()])
+    return int(np.flatnonzero(mask)[0]) + 2
+
+
+def _check_closure(
+    reg: pd.DataFrame, field: str, what: str, target: FloatArray, got: FloatArray
+) -> None:
+    """``got`` (from flows.csv) equals regions.csv ``field`` within CLOSURE_RTOL."""
+    for i, region in enumerate(_REG):
+        gap = abs(got[i] - target[i]) / target[i]
+        if gap > CLOSURE_RTOL:
+            problem = (
+                f"region {region} has {what} {target[i]:.3f} but "
+                + (
+                    "its total sales in flows.csv sum to"
+                    if what in ("GDP", "gross output")
+                    else "sum_s beta Y from flows.csv and io_shares.csv is"
+                )
+                + f" {got[i]:.3f} (relative gap {gap:.1e} > {CLOSURE_RTOL:.0e})"
+            )
+            raise _fail("regions.csv", _line_of(reg, region=region), field, problem)
+
+
+def _check_io(io: pd.DataFrame, x: FloatArray) -> FloatArray:
+    """Validate io_shares.csv against the flows; return gamma[i, s, k]."""
+    file = "io_shares.csv"
+    _check_rows(file, io, "share", io["share"] >= 0, "must be finite and >= 0")
+    keys = [(i, s, k) for i in _REG for s in _SEC for k in _SEC]
+    _check_one_each(file, io, ["region", "sector", "input_sector"], keys)
+    r_pos = {r: n for n, r in enumerate(_REG)}
+    s_pos = {s: n for n, s in enumerate(_SEC)}
+    gamma = np.zeros((len(_REG), len(_SEC), len(_SEC)))
+    gamma[
+        io["region"].map(r_pos).to_numpy(),
+        io["sector"].map(s_pos).to_numpy(),
+        io["input_sector"].map(s_pos).to_numpy(),
+    ] = io["share"].to_numpy()
+    total = gamma.sum(axis=2)
+    for i, s in np.argwhere(total >= 1):
+        region, sector = _REG[i], _SEC[s]
+        problem = (
+            f"shares of region {region}, sector {sector} sum to {total[i, s]:.6f}; "
+            "must be < 1 (beta = 1 - sum_k gamma > 0)"
+        )
+        raise _fail(file, _line_of(io, region=region, sector=sector), "share", problem)
+    output = x.sum(axis=1)  # Y[j, k]
+    absorption = x.sum(axis=0)  # E[j, s]
+    intermediate = np.einsum("jks,jk->js", gamma, output)
+    final = absorption - intermediate
+    for j, s in np.argwhere(final < -FINAL_USE_RTOL * absorption):
+        region, sector = _REG[j], _SEC[s]
+        problem = (
+            f"region {region} buys {intermediate[j, s]:.3f} of {sector} as inputs "
+            f"(sum_k gamma[{region}, k, {sector}] * Y[{region}, k]) but absorbs "
+            f"only {absorption[j, s]:.3f} of it in flows.csv: final use "
+            f"{final[j, s]:.3f} < 0"
+        )
+        line = _line_of(io, region=region, input_sector=sector)
+        raise _fail(file, line, "share", problem)
+    return gamma
+
+
+def _check_io_closure(
+    reg: pd.DataFrame, x: FloatArray, gamma: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Sales = gross output, sum_s beta Y = value added; both (N,) [USD bn]."""
+    table = reg.set_index("region").reindex(_REG)
+    for field in _IO_REGION_COLUMNS:
+        ok = reg[field] > 0
+        _check_rows("regions.csv", reg, field, ok, "must be > 0")
+    gross_output = table["gross_output_usd_bn"].to_numpy()
+    value_added = table["value_added_usd_bn"].to_numpy()
+    sales = x.sum(axis=(1, 2))
+    _check_closure(reg, "gross_output_usd_bn", "gross output", gross_output, sales)
+    beta_y = ((1.0 - gamma.sum(axis=2)) * x.sum(axis=1)).sum(axis=1)
+    _check_closure(reg, "value_added_usd_bn", "value added", value_added, beta_y)
+    return gross_output, value_added
+
+
 def _frozen(values: npt.ArrayLike) -> FloatArray:
     array = np.array(values, dtype=np.float64)
     array.setflags(write=False)
@@ -204,8 +327,9 @@ def load_baseline(folder: Path | str | None = None) -> Baseline:
     Parameters
     ----------
     folder : Path or str, optional
-        Folder holding ``flows.csv``, ``regions.csv``, ``elasticities.csv`` and
-        their ``.meta.json`` sidecars. Defaults to :data:`DEFAULT_BASELINE_DIR`.
+        Folder holding ``flows.csv``, ``regions.csv``, ``elasticities.csv``,
+        optionally ``io_shares.csv``, and their ``.meta.json`` sidecars. Defaults
+        to :data:`DEFAULT_BASELINE_DIR`.
 
     Returns
     -------
@@ -222,13 +346,23 @@ def load_baseline(folder: Path | str | None = None) -> Baseline:
         regions and sectors, one row per exporter x importer x sector, GDP > 0,
         0 < low <= theta <= high, absorption ``sum_i X[i, j, s] > 0`` in every
         market (j, s), and total sales ``sum_{j,s} X[i, j, s]`` equal to GDP of
-        i within relative :data:`CLOSURE_RTOL`.
+        i within relative :data:`CLOSURE_RTOL`. With ``io_shares.csv``: one
+        share >= 0 per region x sector x input sector, ``sum_k gamma[i, s, k] <
+        1``, final use ``E[j, s] - sum_k gamma[j, k, s] Y[j, k] >= 0`` in every
+        market (round-off :data:`FINAL_USE_RTOL`), and total sales equal to gross
+        output and ``sum_s beta_is Y_is`` to value added within
+        :data:`CLOSURE_RTOL` (instead of sales = GDP).
     """
     folder = Path(folder) if folder is not None else DEFAULT_BASELINE_DIR
+    has_io = (folder / "io_shares.csv").exists()
     tables, provenance = {}, {}
-    for stem in ("regions", "elasticities", "flows"):
-        tables[stem], provenance[stem] = _read_table(folder, stem)
+    for stem in ("regions", "elasticities", "flows", "io_shares"):
+        if stem == "io_shares" and not has_io:
+            continue
+        extra = _IO_REGION_COLUMNS if stem == "regions" and has_io else ()
+        tables[stem], provenance[stem] = _read_table(folder, stem, extra)
     reg, ela, flows = tables["regions"], tables["elasticities"], tables["flows"]
+    io = tables.get("io_shares")
 
     _check_one_each("regions.csv", reg, ["region"], [(r,) for r in _REG])
     _check_rows("regions.csv", reg, "gdp_usd_bn", reg["gdp_usd_bn"] > 0, "must be > 0")
@@ -252,16 +386,13 @@ def load_baseline(folder: Path | str | None = None) -> Baseline:
 
     gdp = reg.set_index("region")["gdp_usd_bn"].reindex(_REG).to_numpy()
     sales = x.sum(axis=(1, 2))
-    for i, region in enumerate(_REG):
-        gap = abs(sales[i] - gdp[i]) / gdp[i]
-        if gap > CLOSURE_RTOL:
-            line = int(np.flatnonzero(reg["region"] == region)[0]) + 2
-            problem = (
-                f"region {region} has GDP {gdp[i]:.3f} but its total sales in "
-                f"flows.csv sum to {sales[i]:.3f} (relative gap {gap:.1e} > "
-                f"{CLOSURE_RTOL:.0e})"
-            )
-            raise _fail("regions.csv", line, "gdp_usd_bn", problem)
+    if io is None:
+        _check_closure(reg, "gdp_usd_bn", "GDP", gdp, sales)
+        gamma = np.zeros((len(_REG), len(_SEC), len(_SEC)))
+        gross_output, value_added = sales, sales
+    else:
+        gamma = _check_io(io, x)
+        gross_output, value_added = _check_io_closure(reg, x, gamma)
 
     ela = ela.set_index("sector").reindex(_SEC)
     return Baseline(
@@ -274,5 +405,7 @@ def load_baseline(folder: Path | str | None = None) -> Baseline:
         theta_high=_frozen(ela["high"].to_numpy()),
         flows=flows,
         provenance=provenance,
-        gamma=_frozen(np.zeros((len(_REG), len(_SEC), len(_SEC)))),
+        gamma=_frozen(gamma),
+        gross_output_usd_bn=_frozen(gross_output),
+        value_added_usd_bn=_frozen(value_added),
     )

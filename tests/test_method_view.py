@@ -120,13 +120,19 @@ def test_equations_include_the_model_and_the_coverage_aggregation():
         tex for part in equations.values() if isinstance(part, list) for _, tex in part
     )
     for piece in (
-        r"\hat W_j",
-        r"\sum_i Y'_i = \sum_i Y_i",
-        "E'_j = Y'_j + D_j",
+        r"\hat c_{is} = \hat r_{is}^{\,\beta_{is}} \prod_k",
+        r"E'_{js} = \alpha_{js}\,F'_j + \sum_k \gamma_{jks}\,R'_{jk}",
+        r"F'_j = \sum_s \beta_{js}\,R'_{js} + T'_j + D_j",
+        r"\frac{t'_{ijs}}{1 + t'_{ijs}}",
+        r"\sum_{i,s} \beta_{is}\,R'_{is} = \sum_{i,s} \beta_{is}\,R_{is}",
+        r"\hat W_j = \frac{F'_j / F_j}",
+        r"^{-1/(\theta\,\beta_j)}",
+        r"\hat t_{ijs} = \frac{1 + t'_{ijs}}{1 + t_{ijs}}",
         r"(1 + f)^{-\theta_s}\right]^{-1/\theta_s}",
         r"\mathrm{fdpr\_reach}",
     ):
         assert piece in latex, piece
+    assert r"\hat p_{is}" not in latex and "Y'_i" not in latex  # the endowment model
 
 
 def _words(text: str) -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import i18n
 from dashboard.views import method
 from helpers import ROOT
 from model.data import load_baseline
@@ -21,6 +22,7 @@ from model.simulation import simulate
 from scenarios.schema import scenario_from_dict
 
 PRESET = ROOT / "scenarios/presets/oct_2023_update.json"
+METHOD = "views.method."
 PAPER = ROOT.parent / "shared/seed/000_d7f6700375136dd0.txt"
 
 GLOSSARY_TERMS = (
@@ -133,6 +135,31 @@ def test_equations_include_the_model_and_the_coverage_aggregation():
     ):
         assert piece in latex, piece
     assert r"\hat p_{is}" not in latex and "Y'_i" not in latex  # the endowment model
+
+
+def test_no_text_says_tariffs_earn_nothing():
+    """Tariffs raise revenue now: no Method-tab text may say otherwise, and the
+    revenue point is cited in both languages."""
+    texts = {
+        lang: " ".join(
+            [
+                *(v for i in i18n.limitations(lang) for v in i.values()),
+                *(v for i in i18n.glossary(lang) for v in i.values()),
+                *(v for k, v in i18n.catalog(lang).items() if k.startswith(METHOD)),
+            ]
+        )
+        for lang in ("en", "zh")
+    }
+    for stale in ("tariffs the same way", "no tariff revenue", "no input-output links"):
+        assert stale not in texts["en"], stale
+    assert "关税也按同样方式处理" not in texts["zh"]
+    for lang in ("en", "zh"):
+        for name in ("Caliendo", "Parro", "Fajgelbaum", "Khandelwal"):
+            assert name in texts[lang], (lang, name)
+    glossary_terms = [t["term"] for t in method.load_content("glossary")["terms"]]
+    assert {"Tariff revenue", "Input-output shares (supply chains)"} <= set(
+        glossary_terms
+    )
 
 
 def _words(text: str) -> list[str]:

@@ -36,6 +36,8 @@ ALLOWED = {
     *("Costinot", "Rodriguez", "Clare", "Cobb", "Douglas", "Monte", "Carlo"),
     *("Python", "JSON", "HTML", "Plotly", "English"),
     *("PIIE", "Bown", "WSTS", "ERSD", "Cerdeiro"),  # sources and authors
+    *("Caliendo", "Parro", "Arkolakis"),
+    *("Fajgelbaum", "Goldberg", "Kennedy", "Khandelwal"),
     *("theta", "delta", "kappa"),  # the model's symbols, spelled out
 }
 """Proper names and units that stay as they are in Chinese."""

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import math
 import re
 import shlex
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import i18n
 from dashboard.views import method
 from helpers import ROOT
-from model.data import load_baseline
+from model.data import Baseline, load_baseline
 from model.levers import DEFAULTS, Levers
 from model.metrics import METRICS
 from model.simulation import simulate
 from scenarios.schema import scenario_from_dict
 
 PRESET = ROOT / "scenarios/presets/oct_2023_update.json"
+METHOD = "views.method."
 PAPER = ROOT.parent / "shared/seed/000_d7f6700375136dd0.txt"
 
 GLOSSARY_TERMS = (
@@ -120,13 +124,105 @@ def test_equations_include_the_model_and_the_coverage_aggregation():
         tex for part in equations.values() if isinstance(part, list) for _, tex in part
     )
     for piece in (
-        r"\hat W_j",
-        r"\sum_i Y'_i = \sum_i Y_i",
-        "E'_j = Y'_j + D_j",
+        r"\hat c_{is} = \hat r_{is}^{\,\beta_{is}} \prod_k",
+        r"E'_{js} = \alpha_{js}\,F'_j + \sum_k \gamma_{jks}\,R'_{jk}",
+        r"F'_j = \sum_s \beta_{js}\,R'_{js} + T'_j + D_j",
+        r"\frac{t'_{ijs}}{1 + t'_{ijs}}",
+        r"\sum_{i,s} \beta_{is}\,R'_{is} = \sum_{i,s} \beta_{is}\,R_{is}",
+        r"\hat W_j = \frac{F'_j / F_j}",
+        r"^{-1/(\theta\,\beta_j)}",
+        r"\hat t_{ijs} = \frac{1 + t'_{ijs}}{1 + t_{ijs}}",
         r"(1 + f)^{-\theta_s}\right]^{-1/\theta_s}",
         r"\mathrm{fdpr\_reach}",
+        r"\gamma_{\mathrm{CHN},\mathrm{ict\_hw},k}",
     ):
         assert piece in latex, piece
+    assert r"\hat p_{is}" not in latex and "Y'_i" not in latex  # the endowment model
+
+
+def test_no_text_says_tariffs_earn_nothing():
+    """Tariffs raise revenue now: no Method-tab text may say otherwise, and the
+    revenue point is cited in both languages."""
+    texts = {
+        lang: " ".join(
+            [
+                *(v for i in i18n.limitations(lang) for v in i.values()),
+                *(v for i in i18n.glossary(lang) for v in i.values()),
+                *(v for k, v in i18n.catalog(lang).items() if k.startswith(METHOD)),
+            ]
+        )
+        for lang in ("en", "zh")
+    }
+    for stale in ("tariffs the same way", "no tariff revenue", "no input-output links"):
+        assert stale not in texts["en"], stale
+    assert "关税也按同样方式处理" not in texts["zh"]
+    for lang in ("en", "zh"):
+        for name in ("Caliendo", "Parro", "Fajgelbaum", "Khandelwal"):
+            assert name in texts[lang], (lang, name)
+    glossary_terms = [t["term"] for t in method.load_content("glossary")["terms"]]
+    assert {"Tariff revenue", "Input-output shares (supply chains)"} <= set(
+        glossary_terms
+    )
+
+
+def _with_io(baseline: Baseline) -> Baseline:
+    """``baseline`` with made-up input-output shares for China's ICT hardware
+    (a test fixture, not data): chips 0.2, AI accelerators 0.004, the rest 0.3."""
+    gamma = np.zeros_like(baseline.gamma)
+    chn, ict = baseline.regions.index("CHN"), baseline.sectors.index("ict_hw")
+    for sector, share in (("chips", 0.2), ("ai_chips", 0.004), ("rest", 0.3)):
+        gamma[chn, ict, baseline.sectors.index(sector)] = share
+    return dataclasses.replace(baseline, gamma=gamma)
+
+
+CHIP_CONTROL = {"scope_chips": 0.5, "scope_ai_chips": 1.0, "fence_pct": 100.0}
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_chip_channel_is_the_model_s_own_unit_cost(on):
+    """The tab's numbers are the baseline's shares and the solved prices, and the
+    unit-cost equation it shows holds in the solved model."""
+    baseline = _with_io(load_baseline())
+    sim = simulate({**CHIP_CONTROL, "supply_chains": on}, baseline)
+    eq = sim.equilibrium
+    facts = method.chip_channel(baseline, eq.sector_price_hat[0], on)
+    chn, ict = baseline.regions.index("CHN"), baseline.sectors.index("ict_hw")
+    chips, ai = baseline.sectors.index("chips"), baseline.sectors.index("ai_chips")
+    assert facts.has_table
+    assert (facts.gamma_chips, facts.gamma_ai) == (0.2, 0.004)
+    assert facts.beta == pytest.approx(1 - 0.504)
+    paid = baseline.flows_usd_bn[:, chn, ict] * (1 + sim.shocks.tariff[:, chn, ict])
+    assert facts.home_share == pytest.approx(paid[chn] / paid.sum())
+    gamma = baseline.gamma[chn, ict] if on else np.zeros(len(baseline.sectors))
+    log_p = np.log(eq.sector_price_hat[0, chn])
+    assert np.log(eq.p_hat[0, chn, ict]) == pytest.approx(
+        (1 - gamma.sum()) * np.log(eq.r_hat[0, chn, ict]) + gamma @ log_p, abs=1e-12
+    )
+    chip_terms = gamma[chips] * log_p[chips] + gamma[ai] * log_p[ai]
+    assert facts.channel_pct == pytest.approx(100 * np.expm1(chip_terms))
+    assert (facts.channel_pct > 0) == on
+    assert facts.chips_change_pct > 0
+    assert facts.cost_pass_pct == pytest.approx(100 * (1.01**0.2 - 1))
+
+
+def test_supply_chains_make_a_chip_control_raise_china_s_hardware_prices():
+    baseline = _with_io(load_baseline())
+    ict = {}
+    for on in (True, False):
+        eq = simulate({**CHIP_CONTROL, "supply_chains": on}, baseline).equilibrium
+        ict[on] = method.chip_channel(baseline, eq.sector_price_hat[0], on)
+    assert ict[True].ict_change_pct > ict[False].ict_change_pct
+    assert ict[True].ict_change_pct > 0
+
+
+def test_chip_channel_without_an_input_output_table():
+    baseline = load_baseline()
+    baseline = dataclasses.replace(baseline, gamma=np.zeros_like(baseline.gamma))
+    prices = np.full((len(baseline.regions), len(baseline.sectors)), 1.1)
+    facts = method.chip_channel(baseline, prices, supply_chains=True)
+    assert not facts.has_table and facts.beta == 1 and facts.gamma_chips == 0
+    assert facts.channel_pct == 0 and facts.cost_pass_pct == 0
+    assert facts.chips_change_pct == pytest.approx(10)
 
 
 def _words(text: str) -> list[str]:
@@ -169,23 +265,37 @@ def test_sources_are_merged_and_deduplicated():
     )
 
 
-def _method_tab(preset_path: str) -> None:
+def _method_tab(preset_path: str, chips_share: float | None = None) -> None:
+    import dataclasses
     import json
     from pathlib import Path
+
+    import numpy as np
 
     from dashboard import cache, context
     from dashboard.views import method
     from model.data import load_baseline
+    from model.simulation import simulate
     from scenarios.schema import scenario_from_dict
 
     preset = scenario_from_dict(json.loads(Path(preset_path).read_text("utf-8")))
     levers = preset.levers() | {"fence_pct": 150.0}
+    baseline, solve = load_baseline(), cache.solve
+    if chips_share is not None:  # a made-up table: chips in China's ICT hardware
+        gamma = np.zeros_like(baseline.gamma)
+        chn, sectors = baseline.regions.index("CHN"), baseline.sectors
+        gamma[chn, sectors.index("ict_hw"), sectors.index("chips")] = chips_share
+        baseline = dataclasses.replace(baseline, gamma=gamma)
+
+        def solve(levers):
+            return simulate(levers, baseline)
+
     page = context.PageContext(
         lang="en",
         presets={preset.id: preset},
         builtin_presets=cache.builtin_presets(),
-        baseline=load_baseline(),
-        solve=cache.solve,
+        baseline=baseline,
+        solve=solve,
         points=cache.preset_points,
     )
     method.render(context.view_context(page, levers, preset))
@@ -204,6 +314,30 @@ def test_render_draws_the_tab():
     for title in ("The model", "Limitations, plainly", "Glossary"):
         assert title in subheaders
     assert "October 2023 update (oct_2023_update)" in [t.value for t in at.text]
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "Why a chip control raises the price of ICT hardware in China" in markdown
+
+
+def test_render_says_when_the_baseline_has_no_input_output_table():
+    at = AppTest.from_function(_method_tab, args=(str(PRESET), 0.0), default_timeout=60)
+    at.run()
+    assert not at.exception
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "This baseline has no input-output table" in markdown
+    assert "`γ[CHN, ict_hw, chips]` is" not in markdown
+
+
+def test_render_states_the_baseline_s_input_output_numbers():
+    at = AppTest.from_function(
+        _method_tab, args=(str(PRESET), 0.25), default_timeout=60
+    )
+    at.run()
+    assert not at.exception
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "This baseline has no input-output table" not in markdown
+    assert "`γ[CHN, ict_hw, chips]` is 0.250" in markdown
+    assert "the factor share `β[CHN, ict_hw]` is 0.750" in markdown
+    assert "(supply chains: on)" in markdown
 
 
 def test_view_is_pure_display():

@@ -10,12 +10,16 @@ the prose in ``dashboard/content/*.json`` is ours and is rendered as Markdown.
 from __future__ import annotations
 
 import json
+import math
 import shlex
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import streamlit as st
 
@@ -23,6 +27,8 @@ from dashboard.context import ViewContext
 from dashboard.i18n import (
     choice,
     equation_caption,
+    format_number,
+    format_percent,
     glossary,
     group_title,
     lever_help,
@@ -48,6 +54,7 @@ from model.levers import (
     Levers,
 )
 from model.metrics import METRICS
+from model.policy import baseline_tariffs
 from scenarios.schema import Scenario
 
 CONTENT_DIR = Path(__file__).resolve().parents[1] / "content"
@@ -284,7 +291,135 @@ def _equations(part: str, lang: str = "en") -> None:
         st.latex(latex)
 
 
-def _model(baseline: Baseline, lang: str = "en") -> None:
+CHIP_PRICE_STEP = 0.01
+"""The chip price rise the Method tab passes through to ICT hardware [ratio - 1]."""
+
+
+@dataclass(frozen=True)
+class ChipChannel:
+    """How chips reach the price of ICT hardware in China: the baseline's numbers
+    and the scenario on screen (every change is 100 (hat - 1) [%]).
+
+    ``gamma_chips`` and ``gamma_ai`` are gamma[CHN, ict_hw, k] for k = chips and
+    ai_chips, ``beta`` is beta[CHN, ict_hw] (all from the baseline's input-output
+    shares), ``home_share`` is China's own makers' share of China's spending on ICT
+    hardware in the baseline, at the prices buyers pay [share]. ``channel_pct`` is
+    the chip terms alone, 100 (prod_k P_hat[CHN, k]^gamma - 1) over the two chip
+    sectors, with the gamma the scenario was solved with (0 with supply chains off).
+    """
+
+    has_table: bool  # any gamma > 0 in the baseline
+    gamma_chips: float
+    gamma_ai: float
+    beta: float
+    home_share: float
+    supply_chains: bool
+    chips_change_pct: float
+    ai_change_pct: float
+    ict_change_pct: float
+    channel_pct: float
+
+    @property
+    def cost_pass_pct(self) -> float:
+        """Unit-cost rise of China's ICT hardware for a chip price index
+        CHIP_PRICE_STEP higher, every other price held [%]."""
+        return 100 * ((1 + CHIP_PRICE_STEP) ** self.gamma_chips - 1)
+
+    @property
+    def index_pass_pct(self) -> float:
+        """The same in China's ICT-hardware price index, to first order [%]."""
+        return self.home_share * self.cost_pass_pct
+
+
+def chip_channel(
+    baseline: Baseline,
+    sector_price_hat: npt.ArrayLike,
+    supply_chains: bool,
+) -> ChipChannel:
+    """The numbers of the Method tab's supply-chain paragraph: ``baseline``'s shares
+    and China's sector price changes ``sector_price_hat`` (N, S) [ratio] of a
+    scenario solved with supply chains ``supply_chains`` on or off."""
+    region = {code: k for k, code in enumerate(baseline.regions)}
+    sector_at = {code: k for k, code in enumerate(baseline.sectors)}
+    chn, ict = region[names.TARGET], sector_at["ict_hw"]
+    chips, ai = sector_at["chips"], sector_at["ai_chips"]
+    gamma = np.asarray(baseline.gamma, dtype=float)
+    flows = np.asarray(baseline.flows_usd_bn, dtype=float)
+    tariff = baseline_tariffs(baseline.regions, baseline.sectors)
+    paid = flows[:, chn, ict] * (1 + tariff[:, chn, ict])
+    price = np.asarray(sector_price_hat, dtype=float)[chn]
+    used = gamma[chn, ict] if supply_chains else np.zeros_like(gamma[chn, ict])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        chip_log = used[chips] * np.log(price[chips]) + used[ai] * np.log(price[ai])
+    return ChipChannel(
+        has_table=bool(np.any(gamma > 0)),
+        gamma_chips=float(gamma[chn, ict, chips]),
+        gamma_ai=float(gamma[chn, ict, ai]),
+        beta=float(1 - gamma[chn, ict].sum()),
+        home_share=float(paid[chn] / paid.sum()) if paid.sum() > 0 else math.nan,
+        supply_chains=bool(supply_chains),
+        chips_change_pct=float(100 * (price[chips] - 1)),
+        ai_change_pct=float(100 * (price[ai] - 1)),
+        ict_change_pct=float(100 * (price[ict] - 1)),
+        channel_pct=float(100 * np.expm1(chip_log)),
+    )
+
+
+def _supply_chains(ctx: ViewContext) -> None:
+    """Why a chip control raises the price of ICT hardware in China, with the
+    baseline's shares and the scenario on screen (already solved: nothing here
+    solves the model)."""
+    lang = ctx.lang
+    on = bool(ctx.levers["supply_chains"])
+    facts = chip_channel(
+        ctx.baseline, ctx.sim.equilibrium.sector_price_hat[0], supply_chains=on
+    )
+    labels = {code: sector(code, lang) for code in ("chips", "ai_chips", "ict_hw")}
+    st.markdown(t("views.method.supply_chains_text", lang, chips=labels["chips"]))
+    _equations("supply_chains", lang)
+    if facts.has_table:
+        st.markdown(
+            t(
+                "views.method.supply_chains_numbers",
+                lang,
+                gamma_chips=format_number(facts.gamma_chips, lang, 3),
+                gamma_ai=format_number(facts.gamma_ai, lang, 3),
+                ai_chips=labels["ai_chips"],
+                beta=format_number(facts.beta, lang, 3),
+                home=format_percent(facts.home_share, lang, signed=False, share=True),
+                step=format_percent(CHIP_PRICE_STEP, lang, 0, signed=False, share=True),
+                cost_pass=format_percent(facts.cost_pass_pct, lang, 3, signed=False),
+                index_pass=format_percent(facts.index_pass_pct, lang, 3, signed=False),
+            )
+        )
+    else:
+        st.markdown(t("views.method.supply_chains_no_table", lang))
+    st.markdown(
+        t(
+            "views.method.supply_chains_scenario",
+            lang,
+            state=t("format.on" if on else "format.off", lang),
+            chips=labels["chips"],
+            ai_chips=labels["ai_chips"],
+            ict_hw=labels["ict_hw"],
+            chips_change=format_percent(facts.chips_change_pct, lang, 2),
+            ai_change=format_percent(facts.ai_change_pct, lang, 2),
+            ict_change=format_percent(facts.ict_change_pct, lang, 2),
+            channel=format_percent(facts.channel_pct, lang, 2),
+        )
+    )
+    st.markdown(
+        t(
+            "views.method.supply_chains_switch",
+            lang,
+            lever=lever_label("supply_chains", lang),
+            group=group_title("assumptions", lang),
+        )
+    )
+
+
+def _model(ctx: ViewContext) -> None:
+    baseline, lang = ctx.baseline, ctx.lang
     st.subheader(t("views.method.model", lang))
     st.markdown(
         t(
@@ -297,6 +432,7 @@ def _model(baseline: Baseline, lang: str = "en") -> None:
     _equations("equilibrium", lang)
     st.markdown(t("views.method.solver_text", lang, tolerance=f"{TOLERANCE:g}"))
     st.info(t("views.method.iceberg_info", lang))
+    _supply_chains(ctx)
     st.markdown(t("views.method.levers_to_shocks", lang))
     _equations("levers_to_shocks", lang)
     st.markdown(
@@ -377,7 +513,7 @@ def _preset(preset: Scenario, lang: str = "en") -> None:
 def render(ctx: ViewContext) -> None:
     """Draw the "Method and sources" tab for the current levers and preset."""
     levers, preset, baseline, lang = ctx.levers, ctx.preset, ctx.baseline, ctx.lang
-    _model(baseline, lang)
+    _model(ctx)
 
     st.subheader(t("views.method.levers", lang))
     table = lever_table(levers, preset, lang)

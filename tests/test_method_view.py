@@ -123,8 +123,9 @@ def test_equations_include_the_model_and_the_coverage_aggregation():
         r"\hat W_j",
         r"\sum_i Y'_i = \sum_i Y_i",
         "E'_j = Y'_j + D_j",
-        r"(1 + f)^{-\theta_s}\right]^{-1/\theta_s}",
+        r"(1 + f_s)^{-\theta_s}\right]^{-1/\theta_s}",
         r"\mathrm{fdpr\_reach}",
+        r"\mathrm{fence\_pct}_s / 100 & \text{rule}_s = \text{height}",
     ):
         assert piece in latex, piece
 

@@ -127,15 +127,15 @@ def test_the_fence_by_sector_is_collapsed_and_its_height_waits_for_its_rule(at):
     at.selectbox(key="fence_rule_sme").select("height").run()
     assert not at.slider(key="fence_pct_sme").disabled
     at.slider(key="fence_pct_sme").set_value(40.0).run()
-    at.selectbox(key="fence_rule_ai_chips").select("denied").run()
+    at.selectbox(key="fence_rule_telecom").select("denied").run()
     assert not at.exception
     params = at.query_params
     assert params["sme_rule"] in ("height", ["height"])
     assert params["sme_fence"] in ("40", ["40"])
-    assert params["ai_rule"] in ("denied", ["denied"])
+    assert params["telecom_rule"] in ("denied", ["denied"])
     levers = current_levers(at)
     assert levers["fence_rule_sme"] == "height" and levers["fence_pct_sme"] == 40.0
-    assert at.slider(key="fence_pct_ai_chips").disabled
+    assert at.slider(key="fence_pct_telecom").disabled
 
 
 @pytest.mark.parametrize(

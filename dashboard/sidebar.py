@@ -78,16 +78,19 @@ def _initialise(presets: Mapping[str, Scenario]) -> None:
     st.session_state[CODES_KEY] = decoded.codes
 
 
-def _lever_widget(lever: Lever, lang: str = "en") -> LeverValue:
+def _lever_widget(
+    lever: Lever, lang: str = "en", *, disabled: bool = False
+) -> LeverValue:
     """One widget, labelled and explained from the lever table (no value=: the
-    session state set by presets and links is the single source)."""
+    session state set by presets and links is the single source). A disabled
+    widget still returns its value."""
     label = lever_label(lever.name, lang)
     unit = lever_unit(lever.name, lang)
     help_text = t(
         "sidebar.lever_help", lang, meaning=lever_help(lever.name, lang), unit=unit
     )
     if lever.kind == "bool":
-        return st.toggle(label, key=lever.name, help=help_text)
+        return st.toggle(label, key=lever.name, help=help_text, disabled=disabled)
     if lever.kind == "choice":
         return st.selectbox(
             label,
@@ -95,6 +98,7 @@ def _lever_widget(lever: Lever, lang: str = "en") -> LeverValue:
             key=lever.name,
             help=help_text,
             format_func=lambda value: choice(lever.name, value, lang),
+            disabled=disabled,
         )
     return st.slider(
         t("sidebar.slider_label", lang, label=label, unit=unit),
@@ -103,7 +107,16 @@ def _lever_widget(lever: Lever, lang: str = "en") -> LeverValue:
         step=lever.step,
         key=lever.name,
         help=help_text,
+        disabled=disabled,
     )
+
+
+def unused_height(name: str, values: Mapping[str, LeverValue]) -> bool:
+    """Is ``name`` a sector's own fence height whose rule (drawn just before it)
+    does not use it? Its slider is then greyed out (it keeps its value)."""
+    sector = name.removeprefix("fence_pct_")
+    rule = values.get(f"fence_rule_{sector}")
+    return sector != name and rule is not None and rule != "height"
 
 
 def _preset_label(
@@ -152,7 +165,9 @@ def render(
             ):
                 for lever in LEVERS:
                     if lever.group == group:
-                        values[lever.name] = _lever_widget(lever, lang)
+                        values[lever.name] = _lever_widget(
+                            lever, lang, disabled=unused_height(lever.name, values)
+                        )
         st.button(
             t("sidebar.reset", lang),
             on_click=apply_preset,

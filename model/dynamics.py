@@ -270,9 +270,8 @@ def _tau_at_theta(
     for sector in TECH_SECTORS:
         open_yard[f"scope_{sector}"] = np.zeros(1)
     rest = policy.build_shocks(open_yard, regions, sectors, baseline.theta_sets)
-    control = policy.fence_tau(
-        covered[None], stacked["fence_pct"], stacked["prohibitive"], theta
-    )
+    height, denied = policy.sector_fences(stacked, sectors)
+    control = policy.fence_tau(covered[None], height, denied, theta)
     tau = np.repeat(rest.tau_hat, len(theta), axis=0)
     tau[:, :, regions.index(TARGET), :] *= control
     return tau

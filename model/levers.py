@@ -38,6 +38,7 @@ BASELINE_CHINA_TARIFF_PCT = 21.1
 GROUPS: dict[str, str] = {
     "yard": "The yard: what is controlled",
     "fence": "The fence: how tightly",
+    "fence_by_sector": "The fence by sector (advanced)",
     "allies": "Allies and reach",
     "trade_war": "Trade war and industrial policy",
     "china": "China's answers",
@@ -114,6 +115,41 @@ def _scope(sector: str, label: str, example: str) -> Lever:
     )
 
 
+FENCE_RULES: tuple[str, ...] = ("master", "height", "denied")
+"""Choices of a sector's fence rule: follow the master fence (``fence_pct`` and
+``prohibitive``), the sector's own height ``fence_pct_<sector>``, or denied."""
+
+
+def _fence_rule(sector: str, label: str, example: str = "") -> Lever:
+    example = f", {example}" if example else ""
+    return Lever(
+        name=f"fence_rule_{sector}",
+        label=f"Fence rule: {label}",
+        group="fence_by_sector",
+        unit="rule",
+        default="master",
+        choices=FENCE_RULES,
+        meaning="Which fence the sector's covered trade faces: master follows the "
+        "fence height and presumption of denial; height uses the sector's own fence "
+        f"height; denied refuses it outright (this sector only{example}).",
+    )
+
+
+def _fence_height(sector: str, label: str) -> Lever:
+    return Lever(
+        name=f"fence_pct_{sector}",
+        label=f"Fence height: {label}",
+        group="fence_by_sector",
+        unit="% tariff equivalent",
+        default=0.0,
+        minimum=0.0,
+        maximum=500.0,
+        step=5.0,
+        meaning="Tariff equivalent of the licensing regime on this sector's covered "
+        "trade; used only when its fence rule is height.",
+    )
+
+
 def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -149,8 +185,9 @@ LEVERS: tuple[Lever, ...] = (
         minimum=0.0,
         maximum=500.0,
         step=5.0,
-        meaning="Tariff equivalent of the licensing regime on covered trade: "
-        "2-10% presumption of approval, 20-60% case by case (assumed ranges).",
+        meaning="Tariff equivalent of the licensing regime on covered trade, in every "
+        "sector whose fence rule is master: 2-10% presumption of approval, 20-60% "
+        "case by case (assumed ranges).",
     ),
     Lever(
         name="prohibitive",
@@ -158,7 +195,8 @@ LEVERS: tuple[Lever, ...] = (
         group="fence",
         unit="on/off",
         default=False,
-        meaning="Covered trade is denied outright; the fence height is then ignored.",
+        meaning="Covered trade is denied outright in every sector whose fence rule is "
+        "master; the fence height is then ignored.",
     ),
     Lever(
         name="evasion",
@@ -172,6 +210,18 @@ LEVERS: tuple[Lever, ...] = (
         meaning="Share of covered trade that still gets through by transshipment, "
         "smuggling or redesigned compliant products.",
     ),
+    _fence_rule("ai_chips", "AI accelerators", "e.g. 3A090 chips to China"),
+    _fence_height("ai_chips", "AI accelerators"),
+    _fence_rule("sme", "chip-making tools"),
+    _fence_height("sme", "chip-making tools"),
+    _fence_rule("chips", "other chips"),
+    _fence_height("chips", "other chips"),
+    _fence_rule("telecom", "telecom equipment"),
+    _fence_height("telecom", "telecom equipment"),
+    _fence_rule("ict_hw", "ICT hardware"),
+    _fence_height("ict_hw", "ICT hardware"),
+    _fence_rule("frontier", "aerospace, instruments"),
+    _fence_height("frontier", "aerospace, instruments"),
     _participation("NLD", "the Netherlands", "ASML's DUV immersion tools, 2023"),
     _participation("JPN", "Japan", "23 tool categories from July 2023"),
     _participation("KOR", "Korea", "memory and equipment makers"),

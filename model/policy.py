@@ -13,11 +13,17 @@ sectors. The covered share of the flow from exporter i in sector s is::
     reach   = 1 for the USA; a_i + (1 - a_i) * fdpr_reach for other exporters,
               a_i the ally's participation (0 for ROW, which never joins)
 
-Covered products face the fence ``1 + fence_pct / 100``, the rest nothing. Under
-CES with elasticity theta the aggregate iceberg shock is exact::
+Covered products face their sector's fence ``1 + fence_s / 100``, the rest
+nothing. Under CES with elasticity theta the aggregate iceberg shock is exact::
 
-    tau_hat = [(1 - c) + c (1 + fence)^(-theta)]^(-1/theta)
-    tau_hat = (1 - c)^(-1/theta)                (prohibitive; inf when c = 1)
+    tau_hat = [(1 - c) + c (1 + fence_s)^(-theta)]^(-1/theta)
+    tau_hat = (1 - c)^(-1/theta)                (denied; inf when c = 1)
+
+The fence of sector s (:func:`sector_fences`) is the master fence (``fence_pct``,
+denied when ``prohibitive``) unless the sector's rule ``fence_rule_<s>`` says
+otherwise: "height" gives it its own height ``fence_pct_<s>`` (never denied),
+"denied" denies its covered trade whatever the master says. At the default rule
+"master" every sector has the master fence, as before there were sector rules.
 
 References
 ----------
@@ -107,10 +113,9 @@ def build_shocks(
     covered = (
         scope[:, None, :] * (1 - levers["evasion"])[:, None, None] * reach[:, :, None]
     )
+    height, denied = sector_fences(levers, sectors)
     tau = np.ones((n_batch, n, n, s))
-    tau[:, :, chn, :] *= fence_tau(
-        covered, levers["fence_pct"], levers["prohibitive"], theta_b
-    )
+    tau[:, :, chn, :] *= fence_tau(covered, height, denied, theta_b)
     tariff = baseline_tariffs(regions, sectors)
     new_tariff = np.repeat(tariff[None], n_batch, axis=0)
     new_tariff[:, chn, usa, :] = levers["us_tariff_pct"][:, None] / 100
@@ -143,6 +148,32 @@ def build_shocks(
     )
 
 
+def sector_fences(
+    levers: Mapping[str, np.ndarray], sectors: Sequence[str]
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """The fence of every scenario and sector: height (B, S) [%] and denial (B, S).
+
+    A technology sector follows its rule ``fence_rule_<sector>``: "master" takes
+    ``fence_pct`` and ``prohibitive``, "height" its own ``fence_pct_<sector>`` and
+    no denial, "denied" denial. Sectors outside the yard (``rest``) keep the master
+    fence; they have no covered trade, so it never acts there.
+    """
+    master = np.asarray(levers["fence_pct"], dtype=float)
+    n_batch = len(master)
+    height = np.repeat(master[:, None], len(sectors), axis=1)
+    denied = np.repeat(
+        np.asarray(levers["prohibitive"], dtype=bool)[:, None], len(sectors), axis=1
+    )
+    for k, sector in enumerate(sectors):
+        if sector not in TECH_SECTORS:
+            continue
+        rule = np.asarray(levers[f"fence_rule_{sector}"]).reshape(n_batch)
+        own = rule == "height"
+        height[:, k] = np.where(own, levers[f"fence_pct_{sector}"], height[:, k])
+        denied[:, k] = (rule == "denied") | (denied[:, k] & ~own)
+    return height, denied
+
+
 def fence_tau(
     covered: FloatArray,
     fence_pct: FloatArray,
@@ -152,16 +183,17 @@ def fence_tau(
     """Iceberg shock of the fence on sales into China, exact under CES::
 
         tau_hat = [(1 - c) + c (1 + fence)^(-theta)]^(-1/theta)
-        tau_hat = (1 - c)^(-1/theta)          (prohibitive; inf where c = 1)
+        tau_hat = (1 - c)^(-1/theta)          (denied; inf where c = 1)
 
     Parameters
     ----------
     covered : array (B or 1, N, S)
         Covered share c of each exporter's sales into China [share].
-    fence_pct : array (B or 1,)
-        Tariff equivalent of the licensing regime [%].
-    prohibitive : array (B or 1,) of bool
-        Covered trade denied outright (the fence height is then ignored).
+    fence_pct : array (B or 1, S), or (B or 1,) for one height in every sector
+        Tariff equivalent of the licensing regime on each sector's covered trade
+        [%] (:func:`sector_fences`).
+    prohibitive : array (B or 1, S), or (B or 1,), of bool
+        Covered trade of the sector denied outright (its height is then ignored).
     theta : array (B, S)
         Trade elasticity of each scenario and sector [unitless].
 
@@ -170,8 +202,14 @@ def fence_tau(
     FloatArray
         tau_hat (B, N, S) [ratio; inf = denied].
     """
-    fence = (1 + fence_pct[:, None] / 100) ** -theta  # (B, S)
-    fence = np.where(prohibitive[:, None], 0.0, fence)
+    height = np.asarray(fence_pct, dtype=float)
+    denied = np.asarray(prohibitive, dtype=bool)
+    if height.ndim == 1:
+        height = height[:, None]
+    if denied.ndim == 1:
+        denied = denied[:, None]
+    fence = (1 + height / 100) ** -theta  # (B, S)
+    fence = np.where(denied, 0.0, fence)
     passing = (1 - covered) + covered * fence[:, None, :]
     with np.errstate(divide="ignore"):
         return np.where(passing > 0, passing, 0.0) ** (-1 / theta[:, None, :])

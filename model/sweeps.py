@@ -19,7 +19,9 @@ Fence
     then a last column "denied" (``prohibitive`` = True, presumption of denial).
 Grid
     Every (yard, fence) pair starts from a base scenario's levers and overrides
-    only the six scopes, ``fence_pct`` and ``prohibitive``. Cells whose solve did
+    only the six scopes, ``fence_pct`` and ``prohibitive``: the fence axis is the
+    master fence, and a sector whose own rule (``fence_rule_<sector>``) is
+    "height" or "denied" keeps it in every cell. Cells whose solve did
     not converge hold NaN in every metric and ``converged`` = False; they are
     counted in :attr:`Grid.not_converged`, never filled in.
 Frontier

@@ -134,6 +134,26 @@ def test_moving_a_slider_changes_the_kpis_and_the_link(at):
     assert after == format.metric_value("china_tech_price_change_pct", expected)
 
 
+def test_the_fence_by_sector_is_collapsed_and_its_height_waits_for_its_rule(at):
+    at.run()
+    titles = {e.label: e.proto.expanded for e in at.sidebar.expander}
+    assert titles[t("groups.fence_by_sector", "en")] is False
+    assert titles[t("groups.fence", "en")] is True
+    assert at.slider(key="fence_pct_sme").disabled  # rule "master": not used
+    at.selectbox(key="fence_rule_sme").select("height").run()
+    assert not at.slider(key="fence_pct_sme").disabled
+    at.slider(key="fence_pct_sme").set_value(40.0).run()
+    at.selectbox(key="fence_rule_telecom").select("denied").run()
+    assert not at.exception
+    params = at.query_params
+    assert params["sme_rule"] in ("height", ["height"])
+    assert params["sme_fence"] in ("40", ["40"])
+    assert params["telecom_rule"] in ("denied", ["denied"])
+    levers = current_levers(at)
+    assert levers["fence_rule_sme"] == "height" and levers["fence_pct_sme"] == 40.0
+    assert at.slider(key="fence_pct_telecom").disabled
+
+
 @pytest.mark.parametrize(
     "preset_id", ["no_controls", "oct_2023_update", "full_decoupling"]
 )

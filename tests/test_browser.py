@@ -51,8 +51,8 @@ EXPECT_TIMEOUT_MS = 20_000
 TECH_PRICE = "china_tech_price_change_pct"
 KPI_LABEL = t(f"kpi.{TECH_PRICE}.label", "en")
 START_PRESET = "oct_2022_rule"  # what the app opens with (dashboard.sidebar)
-COLLAPSED_GROUPS = ("Trade war and industrial policy", "China's answers")
-COLLAPSED_GROUPS += ("Economic assumptions",)
+COLLAPSED_GROUPS = ("The fence by sector (advanced)", "Trade war and industrial policy")
+COLLAPSED_GROUPS += ("China's answers", "Economic assumptions")
 CHARTS_PER_TAB = {"Overview": 1, "Trade flows": 4, "Winners and losers": 2}
 
 

@@ -225,6 +225,12 @@ def test_drawn_theta_rebuilds_the_policys_trade_costs(baseline):
         {**OCT_2023, "prohibitive": True, "friendshoring_pct": 10.0},
         {"scope_ai_chips": 1.0, "prohibitive": True, "belt_road_pct": 5.0},
         {**OCT_2022, "us_tariff_pct": 60.0, "china_retaliation_pct": 40.0},
+        {  # the fence by sector: one sector denied, one at its own height
+            **OCT_2023,
+            "fence_rule_ai_chips": "denied",
+            "fence_rule_sme": "height",
+            "fence_pct_sme": 40.0,
+        },
     ]
     for levers in cases:
         for name in ("central", "low", "high"):

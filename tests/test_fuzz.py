@@ -39,6 +39,7 @@ from helpers import APP
 from model import levers as lever_table
 from model.levers import Levers
 from model.metrics import METRICS
+from model.names import TECH_SECTORS
 from model.simulation import ConvergenceError, simulate, simulate_batch
 from scenarios import links
 
@@ -117,8 +118,11 @@ def test_every_extreme_corner_sample_converges():
             else (high if lever.kind == "bool" else choice)
             for lever in lever_table.LEVERS
         }
-        for high, choice in itertools.product(
-            (False, True), lever_table.LEVERS_BY_NAME["elasticities"].choices
+        | {f"fence_rule_{s}": rule for s in TECH_SECTORS}
+        for high, choice, rule in itertools.product(
+            (False, True),
+            lever_table.LEVERS_BY_NAME["elasticities"].choices,
+            lever_table.FENCE_RULES,
         )
     ]
     batch = simulate_batch(scenarios + extremes)

@@ -92,3 +92,29 @@ def test_hostile_keys_are_quoted_and_shortened():
     (warning,) = decoded.warnings
     assert warning.startswith("unknown parameter '<script>") and "..." in warning
     assert len(warning) < 100
+
+
+def test_the_fence_by_sector_has_short_keys():
+    levers = PRESETS["oct_2022_rule"] | {
+        "fence_rule_ai_chips": "denied",
+        "fence_rule_sme": "height",
+        "fence_pct_sme": 40.0,
+    }
+    params = links.encode(levers, "oct_2022_rule", PRESETS["oct_2022_rule"])
+    assert params == {
+        "v": "1",
+        "p": "oct_2022_rule",
+        "ai_rule": "denied",
+        "sme_rule": "height",
+        "sme_fence": "40",
+    }
+    decoded = links.decode({"p": "oct_2022_rule", "ict_rule": "deny"}, PRESETS)
+    assert decoded.levers["fence_rule_ict_hw"] == "master"
+    assert decoded.warnings == [
+        "ict_rule: ignored, must be one of master, height, denied; got 'deny'"
+    ]
+
+
+def test_every_lever_has_one_unique_short_key():
+    assert list(links.ALIASES) == [lever.name for lever in LEVERS]
+    assert len(set(links.ALIASES.values())) == len(links.ALIASES)

@@ -132,8 +132,9 @@ def test_equations_include_the_model_and_the_coverage_aggregation():
         r"\hat W_j = \frac{F'_j / F_j}",
         r"^{-1/(\theta\,\beta_j)}",
         r"\hat t_{ijs} = \frac{1 + t'_{ijs}}{1 + t_{ijs}}",
-        r"(1 + f)^{-\theta_s}\right]^{-1/\theta_s}",
+        r"(1 + f_s)^{-\theta_s}\right]^{-1/\theta_s}",
         r"\mathrm{fdpr\_reach}",
+        r"\mathrm{fence\_pct}_s / 100 & \text{rule}_s = \text{height}",
         r"\gamma_{\mathrm{CHN},\mathrm{ict\_hw},k}",
     ):
         assert piece in latex, piece

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 
 from model import levers as lever_table
 from model import names, policy
 from model.data import load_baseline
 from model.levers import Levers
 from model.simulation import simulate, simulate_batch
+from scenarios.schema import scenario_from_json
 
 USA, CHN, NLD, JPN, ROW = (
     names.REGIONS.index(r) for r in ("USA", "CHN", "NLD", "JPN", "ROW")
@@ -39,6 +42,12 @@ def test_lever_table_is_complete_and_consistent():
         assert f"scope_{sector}" in lever_table.LEVERS_BY_NAME
     for ally in names.ALLIES:
         assert f"participation_{ally.lower()}" in lever_table.LEVERS_BY_NAME
+    for sector in names.TECH_SECTORS:  # the fence by sector, defaults: the master
+        rule = lever_table.LEVERS_BY_NAME[f"fence_rule_{sector}"]
+        height = lever_table.LEVERS_BY_NAME[f"fence_pct_{sector}"]
+        assert rule.choices == lever_table.FENCE_RULES and rule.default == "master"
+        assert height.bounds == lever_table.LEVERS_BY_NAME["fence_pct"].bounds
+        assert rule.group == height.group == "fence_by_sector"
     for lever in lever_table.LEVERS:
         assert lever.group in lever_table.GROUPS
         assert lever.label and lever.unit and lever.meaning.endswith(".")
@@ -100,6 +109,147 @@ def test_full_coverage_is_the_fence_itself_and_prohibition_is_infinite(base):
     partial = shocks(base, scope_ai_chips=0.75, prohibitive=True)
     theta = base.theta[AI]
     assert partial.tau_hat[0, USA, CHN, AI] == pytest.approx(0.25 ** (-1 / theta))
+
+
+# --- the fence by sector -------------------------------------------------------------
+
+TECH = names.TECH_SECTORS
+PRESET_PATHS = sorted(
+    (Path(__file__).resolve().parents[1] / "scenarios" / "presets").glob("*.json")
+)
+THETA_SETS = ("central", "low", "high", "short_run")
+
+
+def _one_fence_tau(covered, fence_pct, prohibitive, theta):
+    """The fence as build_shocks applied it before sector rules existed (copied
+    from model/policy.py at that time): one height (B,) and one denial switch (B,)
+    for every sector."""
+    fence = (1 + fence_pct[:, None] / 100) ** -theta  # (B, S)
+    fence = np.where(prohibitive[:, None], 0.0, fence)
+    passing = (1 - covered) + covered * fence[:, None, :]
+    with np.errstate(divide="ignore"):
+        return np.where(passing > 0, passing, 0.0) ** (-1 / theta[:, None, :])
+
+
+def _theta_sets(base):
+    return {"central": base.theta, "low": base.theta_low, "high": base.theta_high}
+
+
+def test_fence_tau_takes_one_height_per_sector_and_reproduces_one_fence():
+    rng = np.random.default_rng(3)
+    b, n, s = 5, 8, 7
+    covered = rng.uniform(0, 1, (b, n, s))
+    covered[0, 0, :] = 1.0  # full coverage: infinite when denied
+    fence_pct = rng.uniform(0, 500, b)
+    prohibitive = np.array([True, False, True, False, False])
+    theta = rng.uniform(0.5, 9, (b, s))
+    old = _one_fence_tau(covered, fence_pct, prohibitive, theta)
+    per_sector = policy.fence_tau(
+        covered,
+        np.repeat(fence_pct[:, None], s, axis=1),
+        np.repeat(prohibitive[:, None], s, axis=1),
+        theta,
+    )
+    assert_array_equal(per_sector, old)
+    assert_array_equal(policy.fence_tau(covered, fence_pct, prohibitive, theta), old)
+    assert np.isinf(old[0, 0]).all()
+
+
+@pytest.mark.parametrize(
+    ("rule", "master_denied", "height", "denied"),
+    [
+        ("master", False, 60.0, False),
+        ("master", True, 60.0, True),
+        ("height", False, 25.0, False),
+        ("height", True, 25.0, False),  # its own height overrides the master denial
+        ("denied", False, 60.0, True),
+        ("denied", True, 60.0, True),
+    ],
+)
+def test_sector_fences_follow_the_rule(rule, master_denied, height, denied):
+    levers = Levers(
+        {
+            "fence_pct": 60.0,
+            "prohibitive": master_denied,
+            "fence_rule_sme": rule,
+            "fence_pct_sme": 25.0,
+        }
+    )
+    heights, denials = policy.sector_fences(
+        policy.stack_levers([levers]), names.SECTORS
+    )
+    assert heights.shape == denials.shape == (1, len(names.SECTORS))
+    assert heights[0, SME] == height and denials[0, SME] == denied
+    others = [k for k in range(len(names.SECTORS)) if k != SME]
+    assert (heights[0, others] == 60.0).all()
+    assert (denials[0, others] == master_denied).all()
+
+
+@pytest.mark.parametrize("path", PRESET_PATHS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("elasticities", THETA_SETS)
+def test_presets_at_the_master_rule_give_the_one_fence_shocks(
+    base, monkeypatch, path, elasticities
+):
+    """Every built-in preset with its sector rules at "master" (and its sector
+    heights moved, which must then be ignored) gives exactly the shocks of the
+    one-fence build_shocks: the same function with the fence applied as before."""
+    levers = scenario_from_json(path.read_bytes()).levers()
+    levers |= {"elasticities": elasticities}
+    levers |= {f"fence_rule_{s}": "master" for s in TECH}
+    levers |= {f"fence_pct_{s}": 345.0 for s in TECH}
+    stacked = policy.stack_levers([levers])
+    got = policy.build_shocks(stacked, base.regions, base.sectors, _theta_sets(base))
+    with monkeypatch.context() as patch:  # the build_shocks of before sector rules
+        patch.setattr(
+            policy,
+            "sector_fences",
+            lambda lev, sectors: (lev["fence_pct"], lev["prohibitive"]),
+        )
+        patch.setattr(policy, "fence_tau", _one_fence_tau)
+        want = policy.build_shocks(
+            stacked, base.regions, base.sectors, _theta_sets(base)
+        )
+    for field in ("tau_hat", "q_hat", "theta", "coalition_weight", "covered_share"):
+        assert_array_equal(getattr(got, field), getattr(want, field), err_msg=field)
+
+
+def test_a_denied_sector_is_cut_while_another_keeps_the_master_fence(base):
+    common = {
+        "scope_ai_chips": 1.0,
+        "scope_sme": 0.4,
+        "evasion": 0.1,
+        "fdpr_reach": 0.5,
+        "participation_nld": 0.7,
+        "fence_pct": 110.0,
+    }
+    master = shocks(base, **common)
+    ruled = shocks(base, **common, fence_rule_ai_chips="denied")
+    for region in (USA, NLD, ROW):
+        c = ruled.covered_share[0, region, AI]
+        theta = base.theta[AI]
+        assert ruled.tau_hat[0, region, CHN, AI] == pytest.approx(
+            (1 - c) ** (-1 / theta), rel=1e-14
+        )
+        assert ruled.tau_hat[0, region, CHN, AI] > master.tau_hat[0, region, CHN, AI]
+    assert_array_equal(ruled.tau_hat[..., SME], master.tau_hat[..., SME])
+    c = master.covered_share[0, USA, SME]
+    theta = base.theta[SME]
+    assert master.tau_hat[0, USA, CHN, SME] == pytest.approx(
+        ((1 - c) + c * 2.1**-theta) ** (-1 / theta), rel=1e-14
+    )
+    untouched = [k for k in range(len(names.SECTORS)) if k != AI]
+    assert_array_equal(ruled.tau_hat[..., untouched], master.tau_hat[..., untouched])
+
+
+def test_a_sector_height_replaces_the_master_and_its_denial(base):
+    common = {"scope_ai_chips": 1.0, "scope_sme": 0.4, "prohibitive": True}
+    s = shocks(base, **common, fence_rule_sme="height", fence_pct_sme=40.0)
+    c = s.covered_share[0, USA, SME]
+    theta = base.theta[SME]
+    assert s.tau_hat[0, USA, CHN, SME] == pytest.approx(
+        ((1 - c) + c * 1.4**-theta) ** (-1 / theta), rel=1e-14
+    )
+    assert s.tau_hat[0, USA, CHN, AI] == np.inf  # ai_chips keeps the master denial
 
 
 def test_trade_war_friendshoring_belt_and_road_and_capacity(base):

@@ -38,9 +38,10 @@ from model import names
 FloatArray = npt.NDArray[np.float64]
 
 DEFAULT_BASELINE_DIR: Path = (
-    Path(__file__).resolve().parents[1] / "assets/data/baseline"
+    Path(__file__).resolve().parents[1] / "assets/data/baseline_icio2022"
 )
-"""Folder of the shipped baseline: ``<repo>/assets/data/baseline``."""
+"""Folder of the shipped baseline: ``<repo>/assets/data/baseline_icio2022``, measured
+from OECD ICIO 2022 (``assets/data/baseline`` is the first, hand-built vintage)."""
 
 CLOSURE_RTOL: float = 1e-4
 """Allowed relative gap between a region's total sales and its GDP (its gross

@@ -522,8 +522,12 @@ def _unit_costs(
         log_c = base.beta * log_r + np.einsum("isk,bik->bis", base.gamma, log_p)
         x, phi_hat = _cost_terms(base, batch, log_c)
         gap = log_p + np.log(phi_hat) / theta
-        if np.all(np.abs(gap) < INNER_TOLERANCE) or not np.all(np.isfinite(gap)):
+        # each element stops on its own, so that a result never depends on the
+        # other scenarios of its batch
+        done = np.all((np.abs(gap) < INNER_TOLERANCE) | ~np.isfinite(gap), axis=(1, 2))
+        if done.all():
             break
+        gap = np.where(done[:, None, None], 0.0, gap)
         share = _new_shares(base, x, phi_hat)
         if inverse is not None:
             pushed = np.einsum("isk,bik->bis", base.gamma, gap).reshape(-1, n * s, 1)

@@ -32,10 +32,11 @@ china_ict_hw_price_change_pct
     china_tech_price_change_pct.)
 china_ict_hw_output_change_pct
     Value of China's ICT-hardware output, its sales to all destinations, home
-    included, Y'_c,ict_hw = sum_j X'_c,j,ict_hw, percent change [%]. Where
-    output quantities are fixed by capacity (no input-output links), market
-    clearing gives Y'/Y = p_hat q_hat: the same as the price change unless China's
-    capacity moves (china_rd_push_pct).
+    included, Y'_c,ict_hw = sum_j X'_c,j,ict_hw, percent change [%]. The factor
+    market gives Y'/Y = r_hat q_hat (factor price times capacity); the price is
+    the unit cost c_hat = r_hat^beta prod_k P_hat_k^gamma_k, so with supply chains
+    dearer inputs raise the price more than the output value; without them
+    c_hat = r_hat and the two differ only by China's capacity change.
 backfill_share
     Deliveries to China are volumes at 2022 prices:
     Q_ics = X_ics and Q'_ics = X'_ics / (p_hat_is tau_hat_ics), foreign supplier

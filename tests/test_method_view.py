@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import i18n
 from dashboard.views import method
 from helpers import ROOT
-from model.data import Baseline, load_baseline
+from model.data import DEFAULT_BASELINE_DIR, Baseline, load_baseline
 from model.levers import DEFAULTS, Levers
 from model.metrics import METRICS
 from model.simulation import simulate
@@ -166,6 +166,10 @@ def test_no_text_says_tariffs_earn_nothing():
     )
 
 
+HAND_BUILT = DEFAULT_BASELINE_DIR.parent / "baseline"
+"""The first vintage: final sales only, so a made-up table of shares fits it."""
+
+
 def _with_io(baseline: Baseline) -> Baseline:
     """``baseline`` with made-up input-output shares for China's ICT hardware
     (a test fixture, not data): chips 0.2, AI accelerators 0.004, the rest 0.3."""
@@ -183,7 +187,7 @@ CHIP_CONTROL = {"scope_chips": 0.5, "scope_ai_chips": 1.0, "fence_pct": 100.0}
 def test_chip_channel_is_the_model_s_own_unit_cost(on):
     """The tab's numbers are the baseline's shares and the solved prices, and the
     unit-cost equation it shows holds in the solved model."""
-    baseline = _with_io(load_baseline())
+    baseline = _with_io(load_baseline(HAND_BUILT))
     sim = simulate({**CHIP_CONTROL, "supply_chains": on}, baseline)
     eq = sim.equilibrium
     facts = method.chip_channel(baseline, eq.sector_price_hat[0], on)
@@ -207,7 +211,7 @@ def test_chip_channel_is_the_model_s_own_unit_cost(on):
 
 
 def test_supply_chains_make_a_chip_control_raise_china_s_hardware_prices():
-    baseline = _with_io(load_baseline())
+    baseline = _with_io(load_baseline(HAND_BUILT))
     ict = {}
     for on in (True, False):
         eq = simulate({**CHIP_CONTROL, "supply_chains": on}, baseline).equilibrium
@@ -254,9 +258,9 @@ def test_sources_are_merged_and_deduplicated():
     baseline = load_baseline()
     sources = method.source_table(baseline.provenance)
     assert sources["id"].is_unique
-    assert "S01" in set(sources["id"])  # in both flows and regions sidecars
-    s01 = sources.set_index("id").loc["S01", "used in"]
-    assert "flows.csv" in s01 and "regions.csv" in s01
+    assert "S60" in set(sources["id"])  # the OECD ICIO tables, in every sidecar
+    icio = sources.set_index("id").loc["S60", "used in"]
+    assert "flows.csv" in icio and "regions.csv" in icio and "io_shares.csv" in icio
     assert set(sources["kind"]) == {"source", "assumption"}
     assert (sources["citation or assumption"] != "").all()
     quality = method.quality_table(baseline).set_index("quality")["flows"]
@@ -275,7 +279,7 @@ def _method_tab(preset_path: str, chips_share: float | None = None) -> None:
 
     from dashboard import cache, context
     from dashboard.views import method
-    from model.data import load_baseline
+    from model.data import DEFAULT_BASELINE_DIR, load_baseline
     from model.simulation import simulate
     from scenarios.schema import scenario_from_dict
 
@@ -283,6 +287,7 @@ def _method_tab(preset_path: str, chips_share: float | None = None) -> None:
     levers = preset.levers() | {"fence_pct": 150.0}
     baseline, solve = load_baseline(), cache.solve
     if chips_share is not None:  # a made-up table: chips in China's ICT hardware
+        baseline = load_baseline(DEFAULT_BASELINE_DIR.parent / "baseline")
         gamma = np.zeros_like(baseline.gamma)
         chn, sectors = baseline.regions.index("CHN"), baseline.sectors
         gamma[chn, sectors.index("ict_hw"), sectors.index("chips")] = chips_share

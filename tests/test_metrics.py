@@ -128,15 +128,23 @@ def test_china_ict_hardware_price_and_output_by_hand(base, sim):
         assert (rows.loc[name, "region"], rows.loc[name, "sector"]) == ("CHN", "ict_hw")
 
 
-def test_china_ict_output_moves_with_price_and_capacity(base):
-    """While output quantities are fixed by capacity (no input-output links),
-    market clearing makes the output value change p_hat q_hat: the two ICT
-    metrics differ only by China's capacity change (its R&D push)."""
-    push = simulate(OCT_2022_LIKE | {"china_rd_push_pct": 10.0}, base)
-    for case, q_hat in ((simulate(OCT_2022_LIKE, base), 1.0), (push, 1.1)):
-        price = 1 + value(case, "china_ict_hw_price_change_pct") / 100
-        output = 1 + value(case, "china_ict_hw_output_change_pct") / 100
-        assert output == pytest.approx(price * q_hat, rel=1e-9)
+def test_china_ict_output_and_price_follow_the_factor_market(base):
+    """The factor market gives China's ICT-hardware output value R'/R = r_hat q_hat
+    and its factory-gate price is the unit cost c_hat = r_hat^beta prod P^gamma:
+    with supply chains they part ways (the inputs' prices move c_hat too); without
+    them c_hat = r_hat, and the two differ only by the capacity change."""
+    chn, ict = base.regions.index("CHN"), base.sectors.index("ict_hw")
+    push = OCT_2022_LIKE | {"china_rd_push_pct": 10.0}
+    for levers, q_hat in ((OCT_2022_LIKE, 1.0), (push, 1.1)):
+        for on in (True, False):
+            case = simulate(levers | {"supply_chains": on}, base)
+            eq = case.equilibrium
+            price = 1 + value(case, "china_ict_hw_price_change_pct") / 100
+            output = 1 + value(case, "china_ict_hw_output_change_pct") / 100
+            assert output == pytest.approx(eq.r_hat[0, chn, ict] * q_hat, rel=1e-9)
+            assert price == pytest.approx(eq.p_hat[0, chn, ict], rel=1e-12)
+            if not on:
+                assert output == pytest.approx(price * q_hat, rel=1e-9)
 
 
 def test_sector_breakdowns_add_up(sim):

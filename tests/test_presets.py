@@ -250,7 +250,7 @@ def test_no_controls_claims(solved: dict, presets: dict[str, Scenario]) -> None:
     welfare = result["welfare_change_pct"]
     assert welfare["USA"] > 0 and welfare["CHN"] > 0
     assert all(v < 0 for region, v in welfare.items() if region not in ("USA", "CHN"))
-    assert result["china_tech_price_change_pct"] < 0
+    assert abs(result["china_tech_price_change_pct"]) < 0.25  # "barely move"
 
 
 def test_oct_2022_claims(solved: dict) -> None:
@@ -284,7 +284,7 @@ def test_dec_2024_claims(solved: dict) -> None:
 
 def test_china_answers_claims(solved: dict, presets: dict[str, Scenario]) -> None:
     assert "gallium" in presets["china_answers"].description
-    assert 0 <= _price(solved, "china_answers") < 0.25 * _price(solved, "dec_2024_hbm")
+    assert _price(solved, "china_answers") < 0 < _price(solved, "dec_2024_hbm")
     assert solved["china_answers"]["welfare_change_pct"]["CHN"] > 0
 
 
@@ -298,7 +298,6 @@ def test_cooperation_claims(solved: dict) -> None:
     result = solved["cooperation"]
     assert result["welfare_change_pct"]["USA"] > 0
     assert result["welfare_change_pct"]["CHN"] > 0
-    assert _price(solved, "cooperation") < 0
     assert _price(solved, "cooperation") == pytest.approx(
         _price(solved, "no_controls"), abs=0.1
     )
@@ -314,7 +313,8 @@ def test_large_yard_claims(solved: dict) -> None:
 
 def test_small_yard_ideal_claims(solved: dict) -> None:
     ideal = "small_yard_high_fence_ideal"
-    assert _price(solved, ideal) > max(_price(solved, i) for i in TIMELINE)
+    latest = max(_price(solved, i) for i in TIMELINE)  # "nearly as much as"
+    assert 0.8 * latest < _price(solved, ideal) <= latest
     assert (
         solved[ideal]["coalition_tech_revenue_change_usd_bn"]
         > solved["large_yard_low_fence"]["coalition_tech_revenue_change_usd_bn"]

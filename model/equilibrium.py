@@ -91,8 +91,9 @@ MAX_LOG_STEP = 2.0
 
 MAX_HALVINGS = 40
 
-INNER_TOLERANCE = 1e-14
-"""Convergence of the price-index fixed point given factor prices [log points]."""
+INNER_TOLERANCE = 1e-13
+"""Convergence of the price-index fixed point given factor prices [log points];
+a thousand times below what the market-clearing tolerance can see."""
 
 MAX_INNER_ITERATIONS = 30
 
@@ -289,6 +290,7 @@ def solve(
     gamma: npt.ArrayLike | None = None,
     tariff: npt.ArrayLike | None = None,
     new_tariff: npt.ArrayLike | None = None,
+    start: npt.ArrayLike | None = None,
     region_names: Sequence[str] | None = None,
     sector_names: Sequence[str] | None = None,
     tolerance: float = TOLERANCE,
@@ -316,6 +318,11 @@ def solve(
     new_tariff : array (N, N, S) or (B, N, N, S), optional
         Counterfactual tariffs t' >= 0 [ratio]; their revenue goes to the
         importer. Default: the baseline tariffs.
+    start : array (B, N, S), optional
+        Where Newton's method starts: log r_hat of a nearby solution (the year
+        before, in a decade path) [log points]; non-finite entries and cells
+        without sales start at 0. Default 0, the baseline. The equilibrium is
+        unique, so the start changes only how many steps it takes.
     region_names, sector_names : sequence of str, optional
         Used in error messages only.
     tolerance : float
@@ -342,15 +349,20 @@ def solve(
     _check_every_market_supplied(base, batch, region_names, sector_names)
 
     n_batch = batch.q_hat.shape[0]
+    log_r0 = np.zeros(batch.q_hat.shape)
+    if start is not None:
+        given = np.broadcast_to(np.asarray(start, dtype=np.float64), log_r0.shape)
+        log_r0 = np.where(np.isfinite(given) & batch.active, given, 0.0)
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
         # Trial points far from the solution may overflow; such points get an
         # infinite merit and are rejected by the line search, never returned.
         if n_batch <= CHUNK:
-            return _iterate(base, batch, tolerance, max_iterations)
+            return _iterate(base, batch, log_r0, tolerance, max_iterations)
         parts = [
             _iterate(
                 base,
                 batch.take(np.arange(k, min(k + CHUNK, n_batch))),
+                log_r0[k : k + CHUNK],
                 tolerance,
                 max_iterations,
             )
@@ -365,14 +377,19 @@ def solve(
 
 
 def _iterate(
-    base: _Baseline, batch: _Batch, tolerance: float, max_iterations: int
+    base: _Baseline,
+    batch: _Batch,
+    log_r0: FloatArray,
+    tolerance: float,
+    max_iterations: int,
 ) -> Equilibrium:
     n_batch = batch.q_hat.shape[0]
-    log_r = np.zeros(batch.q_hat.shape)
+    log_r = log_r0.copy()
     iterations = np.zeros(n_batch, dtype=np.int64)
     converged = np.zeros(n_batch, dtype=bool)
     todo = np.arange(n_batch)  # elements still iterating
     sub, state = batch, _evaluate(base, batch, log_r)
+    log_p = state.log_p.copy()  # the price indices at log_r, to start from
     for iteration in range(max_iterations + 1):
         iterations[todo] = iteration
         ok = (state.max_residual < tolerance) & (
@@ -384,12 +401,13 @@ def _iterate(
         keep = np.flatnonzero(~ok)
         todo, sub, state = todo[keep], sub.take(keep), _take(state, keep)
         log_r[todo], state, stalled = _newton_step(base, sub, log_r[todo], state)
+        log_p[todo] = state.log_p
         if stalled.any():  # no step lowers the residual: give up on these
             moving = np.flatnonzero(~stalled)
             todo, sub, state = todo[moving], sub.take(moving), _take(state, moving)
             if todo.size == 0:
                 break
-    return _results(base, batch, log_r, iterations, converged)
+    return _results(base, batch, log_r, log_p, iterations, converged)
 
 
 def _check_flows(flows: npt.ArrayLike) -> FloatArray:
@@ -834,10 +852,11 @@ def _results(
     base: _Baseline,
     batch: _Batch,
     log_r: FloatArray,
+    log_p: FloatArray,
     iterations: npt.NDArray[np.int64],
     converged: BoolArray,
 ) -> Equilibrium:
-    state = _evaluate(base, batch, log_r)
+    state = _evaluate(base, batch, log_r, log_p)
     theta = batch.theta[:, None, :]
     sector_price_hat = state.phi_hat ** (-1 / theta)
     price_hat = np.exp((base.alpha[None] * np.log(sector_price_hat)).sum(axis=2))

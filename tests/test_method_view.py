@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import i18n
 from dashboard.views import method
 from helpers import ROOT
+from model.chip_channel import chip_channel
 from model.data import DEFAULT_BASELINE_DIR, Baseline, load_baseline
 from model.levers import DEFAULTS, Levers
 from model.metrics import METRICS
@@ -190,7 +191,7 @@ def test_chip_channel_is_the_model_s_own_unit_cost(on):
     baseline = _with_io(load_baseline(HAND_BUILT))
     sim = simulate({**CHIP_CONTROL, "supply_chains": on}, baseline)
     eq = sim.equilibrium
-    facts = method.chip_channel(baseline, eq.sector_price_hat[0], on)
+    facts = chip_channel(baseline, eq.sector_price_hat[0], on)
     chn, ict = baseline.regions.index("CHN"), baseline.sectors.index("ict_hw")
     chips, ai = baseline.sectors.index("chips"), baseline.sectors.index("ai_chips")
     assert facts.has_table
@@ -215,7 +216,7 @@ def test_supply_chains_make_a_chip_control_raise_china_s_hardware_prices():
     ict = {}
     for on in (True, False):
         eq = simulate({**CHIP_CONTROL, "supply_chains": on}, baseline).equilibrium
-        ict[on] = method.chip_channel(baseline, eq.sector_price_hat[0], on)
+        ict[on] = chip_channel(baseline, eq.sector_price_hat[0], on)
     assert ict[True].ict_change_pct > ict[False].ict_change_pct
     assert ict[True].ict_change_pct > 0
 
@@ -224,7 +225,7 @@ def test_chip_channel_without_an_input_output_table():
     baseline = load_baseline()
     baseline = dataclasses.replace(baseline, gamma=np.zeros_like(baseline.gamma))
     prices = np.full((len(baseline.regions), len(baseline.sectors)), 1.1)
-    facts = method.chip_channel(baseline, prices, supply_chains=True)
+    facts = chip_channel(baseline, prices, supply_chains=True)
     assert not facts.has_table and facts.beta == 1 and facts.gamma_chips == 0
     assert facts.channel_pct == 0 and facts.cost_pass_pct == 0
     assert facts.chips_change_pct == pytest.approx(10)

@@ -35,7 +35,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -210,7 +210,7 @@ def read_flows(path: str | Path) -> UserFlows:
     regions: dict[str, int] = {}
     sectors: dict[str, int] = {} if has_sector else {ONE_SECTOR: 0}
     entries: list[tuple[str, str, str, float]] = []
-    seen: dict[tuple[str, str, str], int] = {}
+    claimed = _Claims(file, has_sector)
     for line, row in table.rows:
         exporter = _code(table, line, row, "exporter")
         importer = _code(table, line, row, "importer")
@@ -222,12 +222,7 @@ def read_flows(path: str | Path) -> UserFlows:
                 f"got {row['value']!r}"
             )
         key = (exporter, importer, sector)
-        if key in seen:
-            raise ValueError(
-                f"{file} line {line}: duplicate pair {_pair(key, has_sector)}, "
-                f"first at line {seen[key]}"
-            )
-        seen[key] = line
+        claimed.claim(line, key)
         for code in (exporter, importer):
             regions.setdefault(code, len(regions))
         sectors.setdefault(sector, len(sectors))
@@ -246,9 +241,64 @@ def read_flows(path: str | Path) -> UserFlows:
     return UserFlows(file, tuple(regions), tuple(sectors), has_sector, flows)
 
 
-def _pair(key: tuple[str, str, str], has_sector: bool) -> str:
-    exporter, importer, sector = key
-    return f"{exporter}->{importer}" + (f" ({sector})" if has_sector else "")
+PairKey = tuple[str, str, str]
+PairIndex = tuple[int, int, "int | slice"]
+
+
+def pair_rows(
+    table: _Table, flows: UserFlows
+) -> Iterator[tuple[int, dict[str, str], PairIndex, PairKey]]:
+    """The rows of a file keyed by ``exporter,importer[,sector]``, each with its
+    line, its index (i, j, k) into the flows (k = every sector when the file has
+    no sector column) and its key as written. ValueError at once for a sector
+    column the flows lack, and while iterating for a region or sector not in the
+    flows."""
+    if "sector" in table.columns and not flows.has_sector:
+        raise ValueError(
+            f"{table.file} line 1: has a sector column but {flows.file} has none "
+            f"(its only sector is {ONE_SECTOR!r}); drop the column"
+        )
+    return _pairs(table, flows)
+
+
+def _pairs(
+    table: _Table, flows: UserFlows
+) -> Iterator[tuple[int, dict[str, str], PairIndex, PairKey]]:
+    region = {code: k for k, code in enumerate(flows.regions)}
+    sector_pos = {code: k for k, code in enumerate(flows.sectors)}
+    for line, row in table.rows:
+        i, j = (
+            _known(table, line, row, column, region, flows.file)
+            for column in ("exporter", "importer")
+        )
+        k: int | slice = (
+            _known(table, line, row, "sector", sector_pos, flows.file)
+            if "sector" in table.columns
+            else slice(None)
+        )
+        key = (row["exporter"], row["importer"], row.get("sector", ""))
+        yield line, row, (i, j, k), key
+
+
+class _Claims:
+    """The pairs a file has listed so far: a pair listed twice is an error."""
+
+    def __init__(self, file: str, has_sector: bool) -> None:
+        self.file, self.has_sector = file, has_sector
+        self.seen: dict[tuple[str, str, str], int] = {}
+
+    def claim(self, line: int, key: PairKey) -> None:
+        """Record the pair ``key``; ValueError naming both lines if it is a repeat."""
+        if key in self.seen:
+            exporter, importer, sector = key
+            pair = f"{exporter}->{importer}" + (
+                f" ({sector})" if self.has_sector else ""
+            )
+            raise ValueError(
+                f"{self.file} line {line}: duplicate pair {pair}, "
+                f"first at line {self.seen[key]}"
+            )
+        self.seen[key] = line
 
 
 def read_shock(path: str | Path, flows: UserFlows) -> FloatArray:
@@ -278,42 +328,19 @@ def read_shock(path: str | Path, flows: UserFlows) -> FloatArray:
     table = _read_table(
         path, ("exporter", "importer", "cost_change_factor"), ("sector",), SHOCK_HEADER
     )
-    file, has_sector = table.file, "sector" in table.columns
-    if has_sector and not flows.has_sector:
-        raise ValueError(
-            f"{file} line 1: has a sector column but {flows.file} has none "
-            f"(its only sector is {ONE_SECTOR!r}); drop the column"
-        )
-    region = {code: k for k, code in enumerate(flows.regions)}
-    sector_pos = {code: k for k, code in enumerate(flows.sectors)}
-    every = slice(None)
+    file = table.file
     n, s = len(flows.regions), len(flows.sectors)
     tau = np.ones((n, n, s))
     set_at = np.zeros((n, n, s), dtype=np.int64)  # line that set each factor
-    seen: dict[tuple[str, str, str], int] = {}
-    for line, row in table.rows:
-        i, j = (
-            _known(table, line, row, column, region, flows.file)
-            for column in ("exporter", "importer")
-        )
-        k = (
-            _known(table, line, row, "sector", sector_pos, flows.file)
-            if has_sector
-            else every
-        )
+    claimed = _Claims(file, "sector" in table.columns)
+    for line, row, (i, j, k), key in pair_rows(table, flows):
         factor = _number(row["cost_change_factor"])
         if factor is None or not factor > 0:  # also NaN
             raise ValueError(
                 f"{file} line {line}: cost_change_factor must be a number > 0 or inf, "
                 f"got {row['cost_change_factor']!r}"
             )
-        key = (row["exporter"], row["importer"], row.get("sector", ""))
-        if key in seen:
-            raise ValueError(
-                f"{file} line {line}: duplicate pair {_pair(key, has_sector)}, "
-                f"first at line {seen[key]}"
-            )
-        seen[key] = line
+        claimed.claim(line, key)
         tau[i, j, k] = factor
         set_at[i, j, k] = line
     _check_supplied(file, flows, tau, set_at)

@@ -37,13 +37,13 @@ import numpy as np
 import numpy.typing as npt
 
 from model.userdata import (
-    ONE_SECTOR,
     UserFlows,
+    _Claims,
     _known,
     _number,
-    _pair,
     _read_table,
     _Table,
+    pair_rows,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -109,39 +109,17 @@ def read_tariffs(path: str | Path, flows: UserFlows) -> UserTariffs:
         ("sector",),
         TARIFF_HEADER,
     )
-    file, has_sector = table.file, "sector" in table.columns
-    if has_sector and not flows.has_sector:
-        raise ValueError(
-            f"{file} line 1: has a sector column but {flows.file} has none "
-            f"(its only sector is {ONE_SECTOR!r}); drop the column"
-        )
-    region = {code: k for k, code in enumerate(flows.regions)}
-    sector_pos = {code: k for k, code in enumerate(flows.sectors)}
+    file = table.file
     baseline = np.zeros(flows.value.shape)
     new = np.zeros(flows.value.shape)
-    seen: dict[tuple[str, str, str], int] = {}
-    for line, row in table.rows:
-        i, j = (
-            _known(table, line, row, column, region, flows.file)
-            for column in ("exporter", "importer")
-        )
-        k = (
-            _known(table, line, row, "sector", sector_pos, flows.file)
-            if has_sector
-            else slice(None)
-        )
+    claimed = _Claims(file, "sector" in table.columns)
+    for line, row, (i, j, k), key in pair_rows(table, flows):
         if i == j:
             raise ValueError(
                 f"{file} line {line}: exporter and importer are both "
                 f"{flows.regions[i]!r}; a tariff applies to imports only"
             )
-        key = (row["exporter"], row["importer"], row.get("sector", ""))
-        if key in seen:
-            raise ValueError(
-                f"{file} line {line}: duplicate pair {_pair(key, has_sector)}, "
-                f"first at line {seen[key]}"
-            )
-        seen[key] = line
+        claimed.claim(line, key)
         baseline[i, j, k] = _percent(table, line, row, "tariff_pct")
         new[i, j, k] = _percent(table, line, row, "new_tariff_pct")
     baseline.setflags(write=False)

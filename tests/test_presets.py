@@ -11,8 +11,6 @@ description cannot silently go stale.
 
 from __future__ import annotations
 
-import csv
-import importlib.util
 import itertools
 import math
 import re
@@ -25,12 +23,18 @@ from model.levers import LEVERS
 from model.names import TECH_SECTORS
 from model.simulation import simulate_batch
 from scenarios.schema import Scenario, scenario_from_json
+from tests.support.golden import (
+    GOLDEN_DIR,
+    assert_full_precision,
+    assert_matches_golden,
+    load_regenerate,
+    read_golden,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PRESETS_DIR = ROOT / "scenarios" / "presets"
 PATHS = sorted(PRESETS_DIR.glob("*.json"))
-GOLDEN = ROOT / "tests" / "golden" / "presets_metrics.csv"
-REGENERATE = "python tests/golden/regenerate.py"
+GOLDEN = GOLDEN_DIR / "presets_metrics.csv"
 
 TIMELINE = (
     "no_controls",
@@ -50,15 +54,6 @@ IDEALISED = (
 """Designs rather than dated policy states: they may omit ``as_of``."""
 
 ABBREVIATIONS = ("U.S.", "e.g.", "i.e.", "cf.", "vs.", "No.")
-
-
-def _load_regenerate():
-    spec = importlib.util.spec_from_file_location(
-        "golden_regenerate", ROOT / "tests" / "golden" / "regenerate.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _scenario(path: Path) -> Scenario:
@@ -154,32 +149,14 @@ def test_trade_war_preset_is_the_baseline(presets: dict[str, Scenario]) -> None:
 
 
 def test_every_preset_solves_and_matches_the_golden_file() -> None:
-    regenerate = _load_regenerate()
-    fresh = regenerate.golden_rows()  # simulate() raises if a preset fails to solve
-    with GOLDEN.open(encoding="utf-8", newline="") as handle:
-        stored = list(csv.DictReader(handle))
-    hint = (
-        f"preset metrics differ from {GOLDEN.relative_to(ROOT)}; if the change is "
-        f"intended, run `{REGENERATE}` deliberately and review the diff"
-    )
-    fresh_keys = [(p, m, r) for p, m, r, _ in fresh]
-    stored_keys = [(row["preset"], row["metric"], row["region"]) for row in stored]
-    assert fresh_keys == stored_keys, f"rows differ: {hint}"
-    np.testing.assert_allclose(
-        np.array([v for *_, v in fresh]),
-        np.array([float(row["value"]) for row in stored]),
-        rtol=1e-9,
-        atol=1e-12,
-        equal_nan=True,
-        err_msg=hint,
+    fresh = load_regenerate().golden_rows()  # simulate() raises if a preset fails
+    assert_matches_golden(
+        fresh, GOLDEN, ("preset", "metric", "region"), "preset metrics"
     )
 
 
 def test_golden_file_is_written_at_full_precision() -> None:
-    with GOLDEN.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            value = float(row["value"])
-            assert row["value"] == ("nan" if math.isnan(value) else repr(value))
+    assert_full_precision(read_golden(GOLDEN))
 
 
 # --- orderings that follow from the design of the presets ---------------------------

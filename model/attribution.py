@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -169,6 +169,19 @@ class Attribution:
     def defined(self) -> npt.NDArray[np.bool_]:
         """(T, M): False where some coalition leaves the metric undefined."""
         return np.all(np.isfinite(self.contributions), axis=0)
+
+    def window(self, first: int, last: int) -> Attribution:
+        """The years first..last of a decade attribution."""
+        if first not in self.years or last not in self.years:
+            raise ValueError(f"years {first}-{last} are not all on the path")
+        a, b = self.years.index(first), self.years.index(last) + 1
+        return replace(
+            self,
+            years=self.years[a:b],
+            base=self.base[a:b],
+            scenario=self.scenario[a:b],
+            contributions=self.contributions[:, a:b],
+        )
 
     def item_index(self, metric: str, key: str = "") -> int:
         return self.items.index((metric, key))

@@ -19,6 +19,12 @@
     in :mod:`model.userdata` and :mod:`model.userdata_io`) and write welfare,
     final-goods price-index, value-added and tariff-revenue changes by region and
     the change of every pair with a baseline flow.
+``explain SCENARIO [--base SCENARIO] [--years FIRST-LAST] --out FILE``
+    Split the change of every metric, from the no-controls reference preset (or
+    ``--base``) to SCENARIO, into contributions of the lever groups by Shapley
+    values (:mod:`model.attribution`); with ``--years`` every year of the decade
+    path, from the no-policy path. ``.json`` or ``.csv`` (one row per metric, key
+    and year, a column per group).
 ``frontier [--grid N] [--base SCENARIO] --out F.csv``
     Solve the yard x fence grid (:mod:`model.sweeps`) around a base scenario in
     one batched call, write one row per cell with every headline metric and
@@ -45,6 +51,7 @@ from typing import NoReturn
 import numpy as np
 
 from model import (
+    attribution,
     counterfactual,
     dynamics,
     equilibrium,
@@ -53,7 +60,7 @@ from model import (
     userdata,
     userdata_io,
 )
-from model.cli_help import COUNTERFACTUAL_HELP, FRONTIER_HELP, RUN_HELP
+from model.cli_help import COUNTERFACTUAL_HELP, EXPLAIN_HELP, FRONTIER_HELP, RUN_HELP
 from model.commandline import EXIT_BAD_INPUT, EXIT_OK, OneLineParser, fail, parse
 from model.data import load_baseline
 from model.dynamic_parameters import DYNAMIC_DEFAULTS
@@ -139,6 +146,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cf.add_argument("--out", required=True, metavar="R.json", help=".json or -")
     cf.set_defaults(handler=_counterfactual)
+
+    ex = commands.add_parser(
+        "explain",
+        help="split every metric's change into the lever groups' contributions",
+        description="Shapley attribution of every metric over the lever groups.",
+        epilog=EXPLAIN_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ex.add_argument(
+        "scenario", metavar="SCENARIO", help="JSON file, inline JSON or preset id"
+    )
+    ex.add_argument("--base", metavar="SCENARIO", help="what the change is from")
+    ex.add_argument("--years", metavar="FIRST-LAST", help="explain every year")
+    ex.add_argument("--out", required=True, metavar="FILE", help=".json, .csv or -")
+    ex.set_defaults(handler=_explain)
 
     fr = commands.add_parser(
         "frontier",
@@ -357,6 +379,38 @@ def read_levers(spec: str, presets: PresetSource = NO_PRESETS) -> tuple[str, Lev
         return name, Levers(values)
     except ValueError as err:
         raise ValueError(f"{name}: {err}") from None
+
+
+REFERENCE_PRESET = "no_controls"
+"""The base of ``explain`` without ``--base`` or ``--years``: the reference the
+dashboard's KPIs compare with (the lever defaults when no preset store is wired)."""
+
+
+def _explain(args: argparse.Namespace) -> int:
+    kind = _output_kind(args.out, (".json", ".csv"))
+    years = None if args.years is None else parse_year_range(args.years)
+    name, levers = read_levers(args.scenario, args.presets)
+    if args.base is not None:
+        base_name, base = read_levers(args.base, args.presets)
+    elif years is None and (found := args.presets.find(REFERENCE_PRESET)):
+        base_name, base = f"preset {REFERENCE_PRESET}", found
+    else:
+        base_name, base = "defaults (the no-policy path)", DEFAULT_LEVERS
+    try:
+        if years is None:
+            explained = attribution.attribute(levers, base)
+        else:
+            timeline = scenario_timeline(levers, BASE_YEAR)
+            full = attribution.attribute_path(timeline, years[1], base)
+            explained = full.window(*years)
+    except ValueError as err:
+        raise ValueError(f"{name}: {err}") from err
+    if kind == ".csv":
+        text = explained.frame().to_csv(index=False, lineterminator="\n")
+    else:
+        text = _to_json({"scenario": name, "base": base_name, **explained.to_dict()})
+    _write(args.out, text)
+    return EXIT_OK
 
 
 def _counterfactual(args: argparse.Namespace) -> int:

@@ -28,6 +28,37 @@ range are errors.
 
 Exit status: 0 ok, 2 bad input (one line on stderr), 3 solver did not converge."""
 
+EXPLAIN_HELP = """\
+SCENARIO and --base: as for run (a JSON file, inline JSON, a preset file or a
+preset id). Without --base the change is measured from the no-controls
+reference preset (the dashboard's KPI reference); with --years from the
+no-policy path (the lever defaults), every decade output's zero.
+
+The lever groups (yard, fence, fence_by_sector, allies, trade_war, china,
+assumptions) are the players of a Shapley value: each group's contribution is
+the average, over every order of switching the groups from the base to the
+scenario one after another, of the change when that group is switched. The
+contributions sum to the change exactly; interactions (a fence needs a yard)
+are split equally among the groups that make them. All 2^7 combinations are
+solved (those differing only in groups the scenario does not change, once).
+
+--out FILE.json  {"scenario", "base", "groups": {group: label}, "solved",
+                  "seconds", "metrics": {metric: {region, sector or "total":
+                  {"base", "scenario", "change", "contributions": {group: x}}}}}
+                  with --years also "years", and every number a list over them
+--out FILE.csv   [year,]metric,key,base,scenario,change,contribution_<group>...
+--out -          the JSON to stdout
+
+--years 2022-2035  explain every year of the decade path, the scenario in force
+                   from 2022 (central dynamic parameters); one path is solved
+                   per combination of groups, about 0.1 s each
+
+A metric undefined in some combination (backfill or leakage when the fence
+stops nothing, cost-effectiveness when the coalition loses no welfare) has no
+attribution: its contributions are null (JSON) or empty (CSV).
+
+Exit status: 0 ok, 2 bad input (one line on stderr), 3 solver did not converge."""
+
 COUNTERFACTUAL_HELP = """\
 Input files are UTF-8 CSV with a header line (header = line 1):
   flows  exporter,importer[,sector],value   baseline flows >= 0, every pair

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import preset_text
+from model.attribution import Attribution, attribute, attribute_path
 from model.data import Baseline, load_baseline
 from model.levers import Levers
 from model.simulation import Simulation, simulate, simulate_batch
@@ -34,6 +35,22 @@ def baseline() -> Baseline:
 def solve(levers: Levers) -> Simulation:
     """The scenario's results (raises ConvergenceError if there is none)."""
     return simulate(levers, baseline())
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def explain(levers: Levers) -> Attribution:
+    """Why the KPIs moved: every metric's change from the reference preset to
+    ``levers``, split by lever group (:func:`model.attribution.attribute`; raises
+    ConvergenceError if a mix of the groups has no equilibrium)."""
+    reference = builtin_presets()[REFERENCE_PRESET].levers()
+    return attribute(levers, reference, baseline())
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def explain_path(timeline: tuple[tuple[int, Levers], ...], end: int) -> Attribution:
+    """Every year of a decade path split by lever group, against the no-policy
+    path (:func:`model.attribution.attribute_path`)."""
+    return attribute_path(timeline, end, baseline=baseline())
 
 
 @st.cache_resource

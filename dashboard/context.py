@@ -12,11 +12,12 @@ any presets, solver or baseline.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
 from dashboard import cache
+from model.attribution import Attribution
 from model.data import Baseline
 from model.levers import Levers
 from model.simulation import Simulation
@@ -43,6 +44,9 @@ class PageContext:
     points : callable
         Language -> the built-in presets on the security-cost plane
         (``dashboard.cache.preset_points``); see :meth:`preset_points`.
+    explain : callable
+        Levers -> every metric's change from the reference preset split by lever
+        group (``dashboard.cache.explain``); may raise ConvergenceError.
     """
 
     lang: str
@@ -51,6 +55,9 @@ class PageContext:
     baseline: Baseline
     solve: Callable[[Levers], Simulation]
     points: Callable[[str], pd.DataFrame]
+    explain: Callable[[Levers], Attribution] = field(
+        default=cache.explain, kw_only=True
+    )
 
     def preset_points(self) -> pd.DataFrame:
         """The built-in presets on the security-cost plane, names in :attr:`lang`

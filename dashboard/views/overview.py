@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import format
 from dashboard.context import ViewContext
+from dashboard.explain import attribution_or_none, kpi_popover
 from dashboard.figures import overview as figures
 from dashboard.i18n import metric_label, t, unit
 from dashboard.theme import PLOTLY_CONFIG
@@ -37,8 +38,10 @@ def downstream_line(sim: Simulation, reference: Simulation, lang: str = "en") ->
 
 
 def render(ctx: ViewContext) -> None:
-    """KPI cards with deltas against the no-controls reference, then the map."""
+    """KPI cards with deltas against the no-controls reference, each with its
+    'why this number?' waterfall, then the map."""
     sim, reference, lang = ctx.sim, ctx.reference, ctx.lang
+    explained = attribution_or_none(ctx.explain, ctx.levers)
     columns = st.columns(3)
     for k, name in enumerate(HEADLINE):
         value = sim.metrics.scalar(name)
@@ -59,6 +62,8 @@ def render(ctx: ViewContext) -> None:
             ),
             border=True,
         )
+        with columns[k % 3]:
+            kpi_popover(explained, name, lang)
     st.caption(
         downstream_line(sim, reference, lang), help=t("kpi.downstream_help", lang)
     )

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from dashboard import cache
-from dashboard.figures import decade_text
 from dashboard.figures.attribution import amount, drawn_groups, waterfall
 from dashboard.i18n import metric_label, t
 from dashboard.theme import PLOTLY_CONFIG
@@ -126,14 +125,16 @@ def seminar_waterfalls(
         st.caption(t("attribution.help", lang))
 
 
-def decade_end_year(
+def decade_year(
     timeline: tuple[tuple[int, Levers], ...],
     end: int,
+    year: int,
     names: Sequence[str],
     lang: str,
 ) -> None:
-    """On request (a toggle: it solves up to 128 paths), the end year's numbers of
-    the Decade tab as waterfalls from the no-policy path."""
+    """On request (a toggle: it solves up to 128 paths), the Decade tab's numbers
+    in ``year`` (the end year unless the year slider moved) as waterfalls from the
+    no-policy path."""
     if not st.toggle(
         t("attribution.decade_toggle", lang),
         key="decade_explain",
@@ -148,18 +149,19 @@ def decade_end_year(
     except ValueError as error:  # a timeline the decade cannot solve
         st.caption(str(error))
         return
+    t_index = 0 if explained is None else explained.years.index(year)
     columns = st.columns(2)
     for k, name in enumerate(names):
         with columns[k % 2]:
             draw(
                 explained,
                 name,
-                label=decade_text.output_label(name, None, lang),
+                label=t(f"views.decade.readouts.{name}", lang),
                 unit=_unit(name),
                 lang=lang,
                 chart_key=f"decade_why_{name}",
-                t_index=-1,
-                year=end,
+                t_index=t_index,
+                year=year,
                 base_label=t("attribution.no_policy", lang),
             )
     st.caption(t("attribution.help", lang))

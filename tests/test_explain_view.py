@@ -70,3 +70,62 @@ def test_the_waterfalls_speak_chinese(at):
     assert not at.exception
     for trace in waterfalls(at).values():
         assert all(has_cjk(label) for label in trace["x"])
+
+
+SEMINAR = """\
+import streamlit as st
+
+from dashboard import cache, context
+from dashboard.views import seminar
+
+seminar.render(context.page_context(cache.builtin_presets(), "en"))
+"""
+
+
+def test_seminar_mode_explains_the_numbers_after_the_reveal(tmp_path, monkeypatch):
+    monkeypatch.setenv("DECOUPLING_PRESETS_DIR", str(tmp_path / "presets"))
+    script = tmp_path / "seminar_app.py"
+    script.write_text(SEMINAR, encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=90)
+    at.query_params["step"] = "3"
+    at.run()
+    assert not [c for c in at.get("plotly_chart") if c.key.startswith("seminar_")]
+    at.button(key="seminar_reveal").click().run()
+    assert not at.exception
+    drawn = {
+        c.key: plotly_spec(at, k)["data"][0]
+        for k, c in enumerate(at.get("plotly_chart"))
+        if c.key.startswith("seminar_why_")
+    }
+    assert set(drawn) == {
+        "seminar_why_china_tech_price_change_pct",
+        "seminar_why_coalition_welfare_change_usd_bn",
+    }
+    sim = simulate(PresetStore().load("oct_2022_rule").levers()).metrics
+    for key, trace in drawn.items():
+        y = decode_plotly_array(trace["y"])
+        assert sum(y[:-1]) == pytest.approx(y[-1], abs=1e-9)
+        assert y[-1] == pytest.approx(sim.scalar(key.removeprefix("seminar_why_")))
+
+
+def test_the_decade_tab_explains_the_chosen_year_on_request(at):
+    at.session_state["tab"] = "Decade"
+    at.session_state["decade_mode"] = "scenario"
+    at.session_state["decade_end"] = 2024
+    at.session_state["decade_bands"] = False
+    at.run()
+    assert not [c for c in at.get("plotly_chart") if c.key.startswith("decade_why")]
+    at.toggle(key="decade_explain").set_value(True).run()
+    assert not at.exception
+    drawn = {
+        c.key: plotly_spec(at, k)["data"][0]
+        for k, c in enumerate(at.get("plotly_chart"))
+        if c.key.startswith("decade_why_")
+    }
+    assert len(drawn) == 4
+    capability = drawn["decade_why_china_tech_capability_ratio"]
+    y = decode_plotly_array(capability["y"])
+    assert y[0] == 1.0  # the no-policy path
+    assert sum(y[:-1]) == pytest.approx(y[-1], abs=1e-9)
+    readout = next(m for m in at.metric if "capability" in m.label)
+    assert "2024" in readout.label

@@ -74,7 +74,8 @@ def open_at(script, lang="en", step=None) -> AppTest:
 
 
 def charts(at: AppTest) -> list:
-    return list(at.get("plotly_chart"))
+    """The step's charts (the folded 'why these numbers?' waterfalls left out)."""
+    return [c for c in at.get("plotly_chart") if not c.key.startswith("seminar_why_")]
 
 
 def spec(at: AppTest, index: int = 0) -> dict:

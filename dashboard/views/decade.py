@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.context import ViewContext
+from dashboard.explain import decade_year
 from dashboard.figures import decade as fd
 from dashboard.figures import decade_text, decade_tornado
 from dashboard.format import plain
@@ -231,6 +232,7 @@ def render(ctx: ViewContext) -> None:
         help=t("views.decade.year_help", lang),
     )
     _readouts(path, bands, year, lang)
+    decade_year(timeline, end, year, tuple(READOUTS), lang)
 
     st.plotly_chart(
         fd.path_figure(

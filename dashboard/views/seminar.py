@@ -25,6 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.context import PageContext
+from dashboard.explain import seminar_waterfalls
 from dashboard.figures.seminar import projector_layout, replay_figure, step_figure
 from dashboard.format import plain
 from dashboard.i18n import t
@@ -364,6 +365,7 @@ def render(page: PageContext) -> None:
                 else None
             )
             _kpis(sim, previous, lang)
+            seminar_waterfalls(page.explain, sim.levers[0], [m for _, m in KPIS], lang)
             if st.session_state.get(REPLAY_KEY) and st.session_state.get(BEFORE_KEY):
                 _replay(step, sim, points, presets, solve, lang)
             else:

@@ -19,6 +19,15 @@
   (:mod:`model.uncertainty`), one batch per year, median of 3 runs [s];
   ``tornado_seconds``: the central case and every one-at-a-time swing, one batch.
 
+* ``attribution_static_ms``: the Shapley attribution of the October 2023 preset
+  against the no-controls reference (:func:`model.attribution.attribute`: 2^7
+  coalitions, the distinct ones in one batch), median [ms];
+  ``attribution_static_all_groups_ms`` the same for a scenario that moves every
+  group (128 distinct lever states); target <= 20 ms.
+  ``attribution_decade_seconds``: every year of the real-timeline decade path
+  attributed (:func:`model.attribution.attribute_path`, one path per distinct
+  coalition), median of 3 [s]; target <= 1 s.
+
 Targets on the 2-core machine (DESIGN.md section 8): single solve <= 2 ms median,
 >= 2,000 solves/s batched, a decade path <= 30 ms, 200 draws over the decade <= 2 s.
 
@@ -111,6 +120,42 @@ def decade_benchmarks(base: Baseline) -> dict[str, object]:
     }
 
 
+def attribution_benchmarks(base: Baseline) -> dict[str, object]:
+    """Timings of the Shapley attribution, static and over the decade."""
+    from model.attribution import attribute, attribute_path
+    from scenarios.store import PresetStore
+
+    store = PresetStore()
+    reference = store.load("no_controls").levers()
+    october = store.load("oct_2023_update").levers()
+    every_group = october | {"china_rd_push_pct": 5.0, "elasticities": "high"}
+    every_group |= {"fence_rule_sme": "height", "fence_pct_sme": 60.0}
+    static = attribute(october, reference, base)
+    wide = attribute(every_group, reference, base)
+    dated = sorted(
+        (store.load(e.id) for e in store.list()[0] if e.origin == "built-in"),
+        key=lambda p: str(p.as_of),
+    )
+    timeline = [(int(str(p.as_of)[:4]), p.levers()) for p in dated if p.as_of]
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        decade = attribute_path(timeline, 2035, baseline=base)
+        times.append(time.perf_counter() - start)
+    return {
+        "attribution_static_ms": median_ms(
+            lambda: attribute(october, reference, base), 20
+        ),
+        "attribution_static_solved": static.solved,
+        "attribution_static_all_groups_ms": median_ms(
+            lambda: attribute(every_group, reference, base), 10
+        ),
+        "attribution_static_all_groups_solved": wide.solved,
+        "attribution_decade_seconds": statistics.median(times),
+        "attribution_decade_paths": decade.solved,
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument(
@@ -158,6 +203,7 @@ def main(argv: list[str] | None = None) -> None:
     result["solve_ms_median_scipy"] = scipy_ms
     result["scipy_time_ratio"] = scipy_ms / ours_ms
     result.update(decade_benchmarks(base))
+    result.update(attribution_benchmarks(base))
     if args.app:
         from benchmarks import app
 

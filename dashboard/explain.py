@@ -46,6 +46,7 @@ def draw(
     t_index: int = 0,
     year: int | None = None,
     base_label: str = "",
+    scenario_label: str = "",
 ) -> None:
     """One waterfall with its caption, or the reason there is none."""
     if explained is None:
@@ -72,6 +73,7 @@ def draw(
             t_index=t_index,
             title=title,
             base_label=base_label,
+            scenario_label=scenario_label,
             lang=lang,
         ),
         config=PLOTLY_CONFIG,
@@ -163,6 +165,7 @@ def decade_year(
                 t_index=t_index,
                 year=year,
                 base_label=t("attribution.no_policy", lang),
+                scenario_label=str(year),
             )
     st.caption(t("attribution.help", lang))
 

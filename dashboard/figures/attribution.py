@@ -11,10 +11,12 @@ the bars' positions.
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 
 from dashboard.figures.common import figure
-from dashboard.i18n import format_pp, format_usd_bn, t
+from dashboard.i18n import format_pp, format_usd_bn, has_cjk, t
 from dashboard.theme import NEUTRAL_COLOR
 from model.attribution import Attribution
 
@@ -24,9 +26,24 @@ DOWN_COLOR = "#D55E00"
 not good or bad, which depends on who is reading."""
 
 
+AXIS_LABEL_WIDTH = 11
+"""Characters per line of a bar's label before it wraps (Chinese characters,
+twice as wide and without spaces, wrap at half that): a narrow popover still has
+room for eight bars."""
+
+
 def group_label(group: str, lang: str = "en") -> str:
     """The short name of a lever group on a waterfall's axis."""
     return t(f"attribution.groups.{group}", lang)
+
+
+def _wrapped(label: str) -> str:
+    if has_cjk(label):
+        width = AXIS_LABEL_WIDTH // 2
+        lines = [label[k : k + width] for k in range(0, len(label), width)]
+    else:
+        lines = textwrap.wrap(label, AXIS_LABEL_WIDTH)
+    return "<br>".join(lines) or label
 
 
 def drawn_groups(explained: Attribution, m: int, t_index: int = 0) -> list[str]:
@@ -100,7 +117,7 @@ def waterfall(
         amount(scenario, unit, lang, signed=False),
     ]
     trace = go.Waterfall(
-        x=labels,
+        x=[_wrapped(label) for label in labels],
         y=[scale * base, *(scale * s for s in steps), scale * scenario],
         measure=["absolute", *(["relative"] * len(steps)), "total"],
         text=texts,
@@ -118,7 +135,7 @@ def waterfall(
         title,
         height=height,
         showlegend=False,
-        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
+        margin={"l": 10, "r": 10, "t": 80 if title else 20, "b": 10},
         yaxis={"title": {"text": ""}, "automargin": True},
         xaxis={"automargin": True, "tickangle": 0},
         font={"size": 13},

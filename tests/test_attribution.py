@@ -170,3 +170,11 @@ def test_every_year_of_a_decade_path_is_attributed(baseline):
     by_group = explained.of("china_tech_capability_ratio")
     assert by_group["china"] > 0 and by_group["allies"] == 0.0
     assert explained.base.shape == (5, len(explained.items))
+
+
+def test_a_scenario_equal_to_its_base_has_nothing_to_explain(baseline):
+    explained = attribute(REFERENCE, REFERENCE, baseline)
+    assert explained.solved == 1
+    ok = explained.defined
+    assert np.all(explained.contributions[:, ok] == 0.0)
+    assert np.all(explained.change[ok] == 0.0)

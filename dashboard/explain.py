@@ -81,9 +81,22 @@ def draw(
     )
 
 
-def kpi_popover(explained: Attribution | None, name: str, lang: str) -> None:
-    """A 'Why this number?' button under a KPI card opening its waterfall."""
-    with st.popover(t("attribution.why", lang), use_container_width=True):
+def kpi_popover(
+    explain: Callable[[Levers], Attribution], levers: Levers, name: str, lang: str
+) -> None:
+    """A 'Why this number?' button under a KPI card opening its waterfall. The
+    attribution is solved only while the popover is open (a slider move stays as
+    fast as before), then cached per lever state."""
+    popover = st.popover(
+        t("attribution.why", lang),
+        use_container_width=True,
+        key=f"why_open_{name}",
+        on_change="rerun",
+    )
+    with popover:
+        if not popover.open:
+            return
+        explained = attribution_or_none(explain, levers)
         draw(
             explained,
             name,
@@ -110,9 +123,18 @@ def seminar_waterfalls(
     names: Sequence[str],
     lang: str,
 ) -> None:
-    """After a seminar reveal: the waterfalls of the step's numbers, folded."""
-    explained = attribution_or_none(explain, levers)
-    with st.expander(t("attribution.seminar", lang), expanded=False):
+    """After a seminar reveal: the waterfalls of the step's numbers, in a folded
+    section solved only when it is opened."""
+    expander = st.expander(
+        t("attribution.seminar", lang),
+        expanded=False,
+        key="seminar_why_open",
+        on_change="rerun",
+    )
+    with expander:
+        if not expander.open:
+            return
+        explained = attribution_or_none(explain, levers)
         columns = st.columns(len(names))
         for column, name in zip(columns, names, strict=True):
             with column:

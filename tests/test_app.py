@@ -44,13 +44,7 @@ def current_levers(at: AppTest) -> dict[str, object]:
 
 
 TAB_CHARTS = {
-    "Overview": {  # and the 'why this number?' waterfalls of the defined KPIs
-        "security_cost_map",
-        "why_china_tech_price_change_pct",
-        "why_china_tech_imports_from_coalition_change_pct",
-        "why_coalition_tech_revenue_change_usd_bn",
-        "why_world_welfare_change_pct",
-    },
+    "Overview": {"security_cost_map"},
     "Trade flows": {
         "sankey_reference",
         "sankey_scenario",

@@ -40,8 +40,25 @@ def waterfalls(at: AppTest) -> dict[str, dict]:
     }
 
 
-def test_every_kpi_waterfall_sums_to_the_kpi(at):
+def open_every_popover(at: AppTest) -> AppTest:
+    """Run with every KPI's 'Why this number?' popover open (they are lazy:
+    closed, they solve and draw nothing)."""
+    for name in HEADLINE:
+        at.session_state[f"why_open_{name}"] = True
+    return at.run()
+
+
+def test_closed_popovers_solve_nothing(at):
     at.run()
+    assert not at.exception
+    assert not waterfalls(at)
+    assert [p.proto.popover.label for p in at.get("popover")] == [
+        t("attribution.why", "en")
+    ] * len(HEADLINE)
+
+
+def test_every_kpi_waterfall_sums_to_the_kpi(at):
+    open_every_popover(at)
     assert not at.exception
     store = PresetStore()
     scenario = simulate(store.load(START_PRESET).levers()).metrics
@@ -66,7 +83,7 @@ def test_every_kpi_waterfall_sums_to_the_kpi(at):
 
 def test_the_waterfalls_speak_chinese(at):
     at.query_params["lang"] = "zh"
-    at.run()
+    open_every_popover(at)
     assert not at.exception
     for trace in waterfalls(at).values():
         assert all(has_cjk(label) for label in trace["x"])
@@ -89,9 +106,12 @@ def test_seminar_mode_explains_the_numbers_after_the_reveal(tmp_path, monkeypatc
     at = AppTest.from_file(str(script), default_timeout=90)
     at.query_params["step"] = "3"
     at.run()
-    assert not [c for c in at.get("plotly_chart") if c.key.startswith("seminar_")]
+    assert not at.get("plotly_chart")
     at.button(key="seminar_reveal").click().run()
     assert not at.exception
+    assert [c.key for c in at.get("plotly_chart")] == ["seminar_chart"]
+    at.session_state["seminar_why_open"] = True  # open the folded section
+    at.run()
     drawn = {
         c.key: plotly_spec(at, k)["data"][0]
         for k, c in enumerate(at.get("plotly_chart"))

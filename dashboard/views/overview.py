@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import format
 from dashboard.context import ViewContext
-from dashboard.explain import attribution_or_none, kpi_popover
+from dashboard.explain import kpi_popover
 from dashboard.figures import overview as figures
 from dashboard.i18n import metric_label, t, unit
 from dashboard.theme import PLOTLY_CONFIG
@@ -41,7 +41,6 @@ def render(ctx: ViewContext) -> None:
     """KPI cards with deltas against the no-controls reference, each with its
     'why this number?' waterfall, then the map."""
     sim, reference, lang = ctx.sim, ctx.reference, ctx.lang
-    explained = attribution_or_none(ctx.explain, ctx.levers)
     columns = st.columns(3)
     for k, name in enumerate(HEADLINE):
         value = sim.metrics.scalar(name)
@@ -63,7 +62,7 @@ def render(ctx: ViewContext) -> None:
             border=True,
         )
         with columns[k % 3]:
-            kpi_popover(explained, name, lang)
+            kpi_popover(ctx.explain, ctx.levers, name, lang)
     st.caption(
         downstream_line(sim, reference, lang), help=t("kpi.downstream_help", lang)
     )

@@ -38,6 +38,7 @@ import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -334,14 +335,16 @@ def attribute_path(
     base: Mapping[str, object] | None = None,
     baseline: Baseline | None = None,
     groups: Sequence[str] = GROUP_NAMES,
+    **path_options: Any,
 ) -> Attribution:
     """Shapley attribution of every year of a decade path, per year.
 
     A coalition ``S`` is the timeline with, in every entry, the groups outside
     ``S`` at ``base``'s values (default the lever defaults, whose timeline is the
     no-policy path every decade output is measured against). Outputs are those
-    of :data:`model.decade_outputs.OUTPUTS` (every breakdown key), central
-    dynamic parameters.
+    of :data:`model.decade_outputs.OUTPUTS` (every breakdown key);
+    ``path_options`` go to :func:`model.dynamics.simulate_path` unchanged (e.g.
+    ``rho``; default the central dynamic parameters).
 
     Raises
     ------
@@ -362,7 +365,9 @@ def attribute_path(
             (year, coalition_levers(state, base_levers, mask, groups))
             for year, state in zip(entry_years, states, strict=True)
         ]
-        path = dynamics.simulate_path(coalition, end_year, baseline=baseline)
+        path = dynamics.simulate_path(
+            coalition, end_year, baseline=baseline, **path_options
+        )
         if not path.converged[0].all():
             year = path.years[int(np.flatnonzero(~path.converged[0])[0])]
             raise ConvergenceError(

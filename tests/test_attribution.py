@@ -178,3 +178,14 @@ def test_a_scenario_equal_to_its_base_has_nothing_to_explain(baseline):
     ok = explained.defined
     assert np.all(explained.contributions[:, ok] == 0.0)
     assert np.all(explained.change[ok] == 0.0)
+
+
+def test_decade_options_reach_every_coalitions_path(baseline):
+    timeline = [(2022, {"scope_ai_chips": 1.0, "prohibitive": True})]
+    slow = attribute_path(timeline, 2024, baseline=baseline, kappa=0.0, delta=0.0)
+    fast = attribute_path(timeline, 2024, baseline=baseline, kappa=0.5, delta=0.0)
+    m = slow.item_index("china_tech_capability_ratio")
+    assert fast.scenario[-1, m] > slow.scenario[-1, m]
+    for explained in (slow, fast):
+        gap = explained.contributions[:, -1, m].sum() - explained.change[-1, m]
+        assert abs(gap) < 1e-9

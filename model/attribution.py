@@ -25,7 +25,9 @@ batch (:func:`model.simulation.simulate_batch`). For a decade path
 outside ``S`` at the base's values; each distinct timeline is one call of
 :func:`model.dynamics.simulate_path` (the decade API batches over dynamic
 parameters, not over timelines), and every year is attributed on its own:
-``phi_g[t]`` sums to the year's change ``v_t(N) - v_t(∅)``.
+``phi_g[t]`` sums to the year's change ``v_t(N) - v_t(∅)``. Only the entries in
+force in some year of the path count: a group changed only in an entry replaced
+before 2022 is a null player.
 
 Units: a contribution has the unit of its metric (%, USD bn, share, ratio).
 A metric undefined (NaN) in any subset (e.g. backfill when the fence stops nothing)
@@ -49,7 +51,13 @@ from model.data import Baseline, load_baseline
 from model.decade_outputs import OUTPUTS, DecadePath
 from model.levers import DEFAULT_LEVERS, GROUPS, LEVERS, Levers
 from model.simulation import ConvergenceError, simulate_batch
-from model.timeline import DEFAULT_END_YEAR, Timeline, check_timeline
+from model.timeline import (
+    BASE_YEAR,
+    DEFAULT_END_YEAR,
+    Timeline,
+    check_timeline,
+    state_index,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -355,9 +363,12 @@ def attribute_path(
     baseline = baseline or load_baseline()
     base_levers = Levers(base or DEFAULT_LEVERS)
     entry_years, states, _ = check_timeline(timeline)
-    active = 0
-    for state in states:
-        active |= active_mask(state, base_levers, groups)
+    in_force = {
+        state_index(entry_years, year) for year in range(BASE_YEAR, end_year + 1)
+    }
+    active = 0  # entries replaced before BASE_YEAR never act: their groups are null
+    for k in in_force - {-1}:
+        active |= active_mask(states[k], base_levers, groups)
     unique, index = distinct_coalitions(active, len(groups))
     values = []
     for mask in unique:

@@ -189,3 +189,14 @@ def test_decade_options_reach_every_coalitions_path(baseline):
     for explained in (slow, fast):
         gap = explained.contributions[:, -1, m].sum() - explained.change[-1, m]
         assert abs(gap) < 1e-9
+
+
+def test_an_entry_replaced_before_2022_makes_no_group_count(baseline):
+    timeline = [
+        (2017, {"us_tariff_pct": 3.1}),
+        (2020, {"scope_ai_chips": 1.0, "fence_pct": 100.0}),
+    ]
+    explained = attribute_path(timeline, 2023, baseline=baseline)
+    assert explained.solved == 4  # yard x fence; the 2017 tariffs never act
+    k = explained.groups.index("trade_war")
+    assert np.all(explained.contributions[k][explained.defined] == 0.0)

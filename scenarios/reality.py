@@ -312,6 +312,22 @@ class RealityCheck:
         return len(self.comparisons)
 
     @property
+    def median_size_pct(self) -> float:
+        """Median of ``|model change| / |observed change|`` over the comparisons
+        of changes (not those by direction only) [% of the observed change]."""
+        rows = self.comparisons[self.comparisons["compare"] == "change"]
+        return float(100 * np.median(np.abs(rows["model"] / rows["observed"])))
+
+    @property
+    def smaller_than_published(self) -> tuple[int, int]:
+        """Of the single published numbers, how many are larger in size than the
+        model's number for the same scenario, and how many there are."""
+        lit = self.literature
+        single = lit[lit["published_low"] == lit["published_high"]]
+        smaller = (single["model"].abs() < single["published_low"].abs()).sum()
+        return int(smaller), len(single)
+
+    @property
     def misses(self) -> pd.DataFrame:
         """The comparisons whose direction the model gets wrong."""
         return self.comparisons[~self.comparisons["same_direction"]]

@@ -29,6 +29,7 @@ sign (a model change of exactly 0 has no direction and counts as a miss).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -411,6 +412,14 @@ def evaluate(
             }
         )
     return RealityCheck(pd.DataFrame(rows), pd.DataFrame(lit), file, evidence)
+
+
+@functools.lru_cache(maxsize=4)
+def evaluate_once(baseline: Baseline) -> RealityCheck:
+    """:func:`evaluate` for the built-in presets on ``baseline``, computed once per
+    baseline object (a Baseline hashes by identity); callers must not change
+    the frames it returns."""
+    return evaluate(baseline)
 
 
 def _scenario_key(p: Published) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import seminar_steps
+from dashboard.format import plain
 from dashboard.i18n import t
 from helpers import APP, plotly_spec
 from scenarios import reality
@@ -42,3 +44,32 @@ def test_the_tab_renders_in_both_languages(lang: str, check: reality.RealityChec
             assert t(f"views.reality.lacks.{mechanism}", lang) in notes
     spec = plotly_spec(at, 0)
     assert str(check.directions_right) in spec["layout"]["title"]["text"]
+
+
+SEMINAR_SCRIPT = """\
+import streamlit as st
+
+from dashboard import cache, context
+from dashboard.views import seminar
+
+seminar.render(
+    context.page_context(cache.builtin_presets(), st.query_params.get("lang", "en"))
+)
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_seminar_ends_with_the_reality_check(
+    tmp_path, lang: str, check: reality.RealityCheck
+):
+    script = tmp_path / "seminar_app.py"
+    script.write_text(SEMINAR_SCRIPT, encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=90)
+    at.query_params["lang"] = lang
+    at.query_params["step"] = str(len(seminar_steps.default_storyline()))
+    at.run()
+    assert at.header[0].value == plain(t("seminar.titles.reality_check", lang))
+    at.button(key="seminar_reveal").click().run()
+    assert not at.exception
+    title = plotly_spec(at, 0)["layout"]["title"]["text"]
+    assert str(check.compared) in title and str(check.directions_right) in title

@@ -22,6 +22,7 @@ AXIS_LIMIT = {"%": 45.0, "pp": 20.0}
 number beside it (Dutch lithography exports rose about 1000%)."""
 
 
+TICKS = {"%": (-40, -20, 0, 20, 40), "pp": (-20, -10, 0, 10, 20)}
 PANEL_TITLES = {"%": "charts.reality.panel_pct", "pp": "charts.reality.panel_pp"}
 
 
@@ -124,11 +125,11 @@ def comparison_chart(check: RealityCheck, lang: str = "en") -> go.Figure:
         fig.update_yaxes(tickfont={"size": 15}, row=k + 1, col=1)
         fig.update_xaxes(
             range=[-limit * 1.3, limit * 1.3],
-            tickvals=[-limit, -limit / 2, 0, limit / 2, limit],
+            tickvals=TICKS[unit],
+            ticktext=[f"{v:+g}{suffix}" if v else "0" for v in TICKS[unit]],
             zeroline=True,
             zerolinewidth=2,
             zerolinecolor=NEUTRAL_COLOR,
-            ticksuffix=suffix,
             row=k + 1,
             col=1,
         )

@@ -14,14 +14,7 @@ from dashboard.context import ViewContext
 from dashboard.figures import reality as figures
 from dashboard.i18n import preset_text, t
 from dashboard.theme import PLOTLY_CONFIG
-from model.data import Baseline
 from scenarios import reality
-
-
-@st.cache_resource(hash_funcs={Baseline: id})
-def _check(baseline: Baseline) -> reality.RealityCheck:
-    """The Reality check on ``baseline``, computed once per server and baseline."""
-    return reality.evaluate(baseline)
 
 
 def _preset(preset_id: str, lang: str) -> str:
@@ -41,7 +34,7 @@ def _cited(check: reality.RealityCheck, mechanism: str) -> str:
 
 def render(ctx: ViewContext) -> None:
     lang = ctx.lang
-    check = _check(ctx.baseline)
+    check = reality.evaluate_once(ctx.baseline)
     table = check.comparisons
     st.caption(t("views.reality.intro", lang))
     judged = check.literature["agrees"].dropna()

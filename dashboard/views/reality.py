@@ -36,6 +36,11 @@ def render(ctx: ViewContext) -> None:
     lang = ctx.lang
     check = reality.evaluate_once(ctx.baseline)
     table = check.comparisons
+    st.plotly_chart(
+        figures.comparison_chart(check, lang),
+        config=PLOTLY_CONFIG,
+        key="reality_comparisons",
+    )
     st.caption(t("views.reality.intro", lang))
     judged = check.literature["agrees"].dropna()
     score, size, rail = st.columns(3)
@@ -63,11 +68,6 @@ def render(ctx: ViewContext) -> None:
             total=len(judged),
         ),
         help=t("views.reality.rail_help", lang),
-    )
-    st.plotly_chart(
-        figures.comparison_chart(check, lang),
-        config=PLOTLY_CONFIG,
-        key="reality_comparisons",
     )
     for _, row in table[table["compare"] == "direction"].iterrows():
         st.markdown(

@@ -25,11 +25,11 @@ def _number(value: float, unit: str) -> str:
     return f"{value:+.1f}%" if unit == "%" else f"{value:+.1f} pp"
 
 
-def _cited(check: reality.RealityCheck, mechanism: str) -> str:
-    """The evidence rows that show ``mechanism``: id, source, date."""
-    rows = check.file.mechanisms[mechanism]
-    obs = check.evidence.observations
-    return "; ".join(f"{i}: {obs[i].source}, {obs[i].date}" for i in rows)
+def citation(check: reality.RealityCheck, row_id: str) -> str:
+    """An evidence row cited as its source gives it, in the source's language:
+    ``O10 · ASML Q1 2024 results call (2024-04)``."""
+    obs = check.evidence.observations[row_id]
+    return f"{row_id} · {obs.source} ({obs.date})"
 
 
 def render(ctx: ViewContext) -> None:
@@ -82,9 +82,9 @@ def render(ctx: ViewContext) -> None:
                     else "views.reality.opposite",
                     lang,
                 ),
-                source=row["source"],
             )
         )
+        st.caption(citation(check, row["observation"]))
     _misses(check, lang)
     with st.expander(t("views.reality.table_title", lang)):
         st.dataframe(_comparison_table(check, lang), hide_index=True)
@@ -100,11 +100,9 @@ def render(ctx: ViewContext) -> None:
     st.caption(t("views.reality.rail_smaller", lang, smaller=smaller, total=single))
     st.dataframe(_literature_table(check, lang), hide_index=True)
     with st.expander(t("views.reality.context_title", lang)):
-        obs = check.evidence.observations
-        for row_id, why in check.file.context.items():
-            st.markdown(
-                f"- **{row_id}** {obs[row_id].what} ({obs[row_id].period}): {why}"
-            )
+        for row_id in check.file.context:
+            st.markdown(f"- **{row_id}** {t(f'views.reality.context.{row_id}', lang)}")
+            st.caption(citation(check, row_id))
         st.caption(t("views.reality.provenance", lang))
 
 
@@ -112,10 +110,7 @@ def _misses(check: reality.RealityCheck, lang: str) -> None:
     """One cited note per missed direction: the mechanism the model lacks."""
     st.subheader(t("views.reality.misses_title", lang, count=len(check.misses)))
     for _, miss in check.misses.iterrows():
-        lacks = " ".join(
-            t(f"views.reality.lacks.{m}", lang) + f" ({_cited(check, m)})"
-            for m in miss["lacks"]
-        )
+        lacks = " ".join(t(f"views.reality.lacks.{m}", lang) for m in miss["lacks"])
         st.markdown(
             t(
                 "views.reality.miss_line",
@@ -128,6 +123,11 @@ def _misses(check: reality.RealityCheck, lang: str) -> None:
                 lacks=lacks,
             )
         )
+        cited = dict.fromkeys(
+            r for m in miss["lacks"] for r in check.file.mechanisms[m]
+        )
+        for row_id in cited:
+            st.caption(citation(check, row_id))
 
 
 def _comparison_table(check: reality.RealityCheck, lang: str) -> pd.DataFrame:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -208,14 +208,16 @@ def load_comparisons(
         raise ValueError(
             f"{path.name}: observations neither compared nor context: {sorted(missing)}"
         )
-    lacking = _flat(c.lacks for c in parsed.comparisons) - set(parsed.mechanisms)
+    lacking = _flat(c.lacks for c in parsed.comparisons) - {
+        m for m, rows in parsed.mechanisms.items() if rows
+    }
     if lacking:
         raise ValueError(f"{path.name}: mechanisms without evidence {sorted(lacking)}")
     return parsed
 
 
-def _flat(groups: object) -> set[str]:
-    return {item for group in groups for item in group}  # type: ignore[attr-defined]
+def _flat(groups: Iterable[Iterable[str]]) -> set[str]:
+    return {item for group in groups for item in group}
 
 
 def builtin_presets() -> dict[str, Scenario]:
@@ -348,6 +350,14 @@ def evaluate(
     evidence = load_evidence()
     file = comparisons or load_comparisons(evidence=evidence)
     presets = presets if presets is not None else builtin_presets()
+    named = {c.preset for c in file.comparisons} | {
+        c.reference for c in file.comparisons
+    }
+    named |= {p.reference for p in file.literature} | {
+        p.preset for p in file.literature if p.preset
+    }
+    if named - set(presets):
+        raise ValueError(f"no built-in presets {sorted(named - set(presets))}")
     keys: dict[str, Levers] = {}
     for c in file.comparisons:
         keys[c.preset] = presets[c.preset].levers()

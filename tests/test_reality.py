@@ -160,3 +160,12 @@ def test_literature_rail_has_model_types_and_sources():
     assert rail["model_type"].str.len().gt(0).all()
     assert rail["source"].str.len().gt(0).all()
     assert rail["model"].notna().all()
+
+
+def test_a_comparison_of_an_unknown_observation_is_refused(tmp_path: Path):
+    data = json.loads(reality.COMPARISONS_FILE.read_text("utf-8"))
+    data["comparisons"][0]["observation"] = "O99"
+    path = tmp_path / "comparisons.json"
+    path.write_text(json.dumps(data), "utf-8")
+    with pytest.raises(ValueError, match="O99"):
+        reality.load_comparisons(path)

@@ -22,7 +22,9 @@ def _preset(preset_id: str, lang: str) -> str:
 
 
 def _number(value: float, unit: str) -> str:
-    return f"{value:+.1f}%" if unit == "%" else f"{value:+.1f} pp"
+    """``+1.2%``, ``-0.04%`` or ``+12.0 pp``: two decimals below 1 in size."""
+    digits = 2 if abs(value) < 1 else 1
+    return f"{value:+.{digits}f}" + ("%" if unit == "%" else " pp")
 
 
 def citation(check: reality.RealityCheck, row_id: str) -> str:

@@ -27,6 +27,7 @@ from dashboard.views import (
     flows,
     method,
     overview,
+    reality,
     seminar,
     tradeoffs,
     winners,
@@ -62,6 +63,7 @@ TABS: tuple[Tab, ...] = (
     Tab("tradeoffs", "tabs.tradeoffs", tradeoffs.render),
     Tab("compare", "tabs.compare", compare.render),  # may add its charts to the report
     Tab("decade", "tabs.decade", decade.render),
+    Tab("reality", "tabs.reality", reality.render),
     Tab("method", "tabs.method", method.render),
 )
 """Every tab, in order; the first opens when the link names none."""

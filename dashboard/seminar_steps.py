@@ -40,7 +40,7 @@ from scenarios.schema import Scenario
 from scenarios.storylines import split_ids
 
 STORYLINE_CONTENT = Path(__file__).resolve().parent / "content" / "storyline.json"
-CHARTS: tuple[str, ...] = ("map", "welfare")
+CHARTS: tuple[str, ...] = ("map", "welfare", "reality")
 DEFAULT_CHART = "map"
 MAX_SHOWN_ID = 40
 MAX_LISTED_IDS = 10
@@ -59,6 +59,10 @@ class Step:
 
     preset: str
     chart: str = DEFAULT_CHART
+    text: str | None = None
+    """The id of the step's own title, narrative and question
+    (``seminar.titles.<text>``, ...) when they are not its preset's: the Reality
+    check step shows a preset's numbers but tells its own story."""
 
 
 # --- storylines ---------------------------------------------------------------------
@@ -68,13 +72,14 @@ def default_storyline() -> list[Step]:
     """The policy timeline and the contrasts, from content/storyline.json."""
     data = json.loads(STORYLINE_CONTENT.read_text(encoding="utf-8"))
     return [
-        Step(item["preset"], item.get("chart", DEFAULT_CHART)) for item in data["steps"]
+        Step(item["preset"], item.get("chart", DEFAULT_CHART), item.get("text"))
+        for item in data["steps"]
     ]
 
 
 def chart_for(preset_id: str) -> str:
     """The chart of a preset's step: as in the default storyline, else the map."""
-    charts = {step.preset: step.chart for step in default_storyline()}
+    charts = {s.preset: s.chart for s in default_storyline() if s.text is None}
     return charts.get(preset_id, DEFAULT_CHART)
 
 
@@ -165,6 +170,14 @@ def preset_name(preset_id: str, presets: Mapping[str, Scenario], lang: str) -> s
     return preset_text(preset_id, "name", lang, default)
 
 
+def step_title(step: Step, scenario: Scenario, lang: str) -> str:
+    """The step's heading (not Markdown-escaped): its own title, else its
+    preset's name."""
+    if step.text is not None:
+        return t(f"seminar.titles.{step.text}", lang)
+    return preset_name(step.preset, {step.preset: scenario}, lang)
+
+
 def step_caption(step_no: int, total: int, scenario: Scenario, lang: str) -> str:
     """ "Step 3 of 11 · as of <date>" (Markdown)."""
     when = (
@@ -177,7 +190,7 @@ def step_caption(step_no: int, total: int, scenario: Scenario, lang: str) -> str
 
 def step_narrative(step: Step, scenario: Scenario, lang: str) -> str | None:
     """The step's narrative (Markdown): ours, else the preset's description."""
-    narrative = f"seminar.narratives.{step.preset}"
+    narrative = f"seminar.narratives.{step.text or step.preset}"
     if has(narrative):
         return t(narrative, lang)
     if scenario.description:
@@ -187,7 +200,7 @@ def step_narrative(step: Step, scenario: Scenario, lang: str) -> str | None:
 
 def step_question(step: Step, lang: str) -> str:
     """The question to the room before the reveal."""
-    key = f"seminar.questions.{step.preset}"
+    key = f"seminar.questions.{step.text or step.preset}"
     return t(key, lang) if has(key) else t("seminar.default_question", lang)
 
 

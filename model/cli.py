@@ -11,7 +11,9 @@
     JSON to stdout. ``--years FIRST-LAST`` (JSON only) adds the yearly decade path
     of :mod:`model.dynamics` with the scenario in force from 2022: ``"years"`` and
     ``"paths"``; ``--draws N [--seed S]`` adds Monte Carlo ``"bands"`` (p10, p50,
-    p90).
+    p90). ``--flows-out FLOWS.csv`` also writes every bilateral flow
+    (:meth:`model.simulation.Simulation.bilateral_flows`): values at producer
+    prices and volumes at 2022 prices, deflated by the delivered price.
 ``counterfactual --flows F.csv [--shock S.csv] [--tariff T.csv] [--io IO.csv]
 --theta T --out R.json``
     Solve the same model on the user's own flows (at producer prices, net of the
@@ -125,6 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--years", metavar="FIRST-LAST", help="add the yearly path")
     run.add_argument("--draws", type=int, metavar="N", help="add Monte Carlo bands")
     run.add_argument("--seed", type=int, metavar="S", help="seed of the draws")
+    run.add_argument(
+        "--flows-out",
+        metavar="FLOWS.csv",
+        help="also write every bilateral flow (values and volumes at 2022 prices)",
+    )
     run.set_defaults(handler=_run)
 
     cf = commands.add_parser(
@@ -239,6 +246,10 @@ def _to_json(payload: dict[str, object]) -> str:
 def _run(args: argparse.Namespace) -> int:
     kind = _output_kind(args.out, (".json", ".csv"))
     years = _decade_years(args, kind)
+    if args.flows_out is not None and (
+        args.flows_out == "-" or Path(args.flows_out).suffix.lower() != ".csv"
+    ):
+        raise ValueError(f"{args.flows_out}: --flows-out must be a file ending .csv")
     name, levers = read_levers(args.scenario, args.presets)
     baseline = load_baseline()
     try:
@@ -256,6 +267,9 @@ def _run(args: argparse.Namespace) -> int:
         if years:
             payload.update(_decade(sim.levers[0], years, args.draws, args.seed))
         text = _to_json(payload)
+    if args.flows_out is not None:
+        flows = sim.bilateral_flows().to_csv(index=False, lineterminator="\n")
+        _write(args.flows_out, flows)
     _write(args.out, text)
     return EXIT_OK
 

@@ -26,6 +26,18 @@ range are errors.
                    failed per year}
 --seed S           seed of the draws (default 2022): same seed, same bands
 
+--flows-out FLOWS.csv  also write every bilateral flow, N x N x S rows
+                   (home sales on the diagonal): exporter,importer,sector,
+                   baseline_usd_bn,scenario_usd_bn,change_pct,baseline_volume,
+                   scenario_volume,volume_change_pct. Values are at producer
+                   prices (net of tariffs, incl. trade costs) [USD bn]. Volumes
+                   are at 2022 prices [USD bn of 2022]: the value deflated by the
+                   DELIVERED price change p_hat(exporter) x tau_hat(pair), the
+                   exporter's mill price times the pair's trade-cost change
+                   (not the tariff): the quantity the importer receives. The
+                   baseline volume equals the baseline value. Changes in %,
+                   empty where the baseline flow is 0.
+
 Exit status: 0 ok, 2 bad input (one line on stderr), 3 solver did not converge."""
 
 EXPLAIN_HELP = """\

@@ -17,6 +17,19 @@ from model.data import Baseline, load_baseline
 from model.frozen import read_only
 from model.levers import Levers
 
+FLOW_COLUMNS: tuple[str, ...] = (
+    "exporter",
+    "importer",
+    "sector",
+    "baseline_usd_bn",
+    "scenario_usd_bn",
+    "change_pct",
+    "baseline_volume",
+    "scenario_volume",
+    "volume_change_pct",
+)
+"""Columns of :meth:`Simulation.bilateral_flows`, in order."""
+
 
 class ConvergenceError(RuntimeError):
     """The solver did not reach the tolerance: there is no result to report."""
@@ -79,6 +92,29 @@ class Simulation:
             },
             index=index,
         ).reset_index()
+
+    def bilateral_flows(self, b: int = 0) -> pd.DataFrame:
+        """Every bilateral flow of element ``b`` (N x N x S rows), in the columns
+        of :data:`FLOW_COLUMNS`, the table of ``python -m model run --flows-out``.
+
+        Values ``X`` are at producer prices (what the exporter receives, net of any
+        tariff, including the iceberg trade cost) [current USD bn]. Volumes are
+        the quantities the importer receives at 2022 prices [USD bn of 2022]:
+        the value deflated by the delivered price change ``p_hat_i tau_hat_ijs``,
+        the exporter's mill-price change times the change of the pair's trade
+        cost (tariffs excluded), so ``volume' = X' / (p_hat_i tau_hat_ijs)`` and
+        the baseline volume is the baseline value. This is the quantity in the
+        importer's Armington aggregate and the volume of the headline metric
+        ``china_tech_import_volume_change_pct``; deflating by the mill price
+        alone would count the units lost to a fence as delivered. Changes [%]
+        are empty (NaN) where the baseline flow is zero; a prohibited flow has
+        value and volume 0.
+        """
+        frame = self.flows_frame(b).rename(
+            columns={"scenario_volume_usd_bn": "scenario_volume"}
+        )
+        frame["baseline_volume"] = frame["baseline_usd_bn"]
+        return frame[list(FLOW_COLUMNS)]
 
     def regions_frame(self, b: int = 0) -> pd.DataFrame:
         """Per region of element ``b``: welfare [%, USD bn], income (value added)

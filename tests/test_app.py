@@ -61,6 +61,7 @@ TAB_CHARTS = {
         "decade_welfare",
         "decade_tornado",
     },
+    "Reality check": {"reality_comparisons", "reality_literature"},
     "Method and sources": set(),
 }
 

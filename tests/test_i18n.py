@@ -270,11 +270,11 @@ def test_storyline_steps_have_a_narrative_and_question_in_both_languages():
     steps = json.loads((CONTENT / "storyline.json").read_text(encoding="utf-8"))
     for step in steps["steps"]:
         for kind in ("narratives", "questions"):
-            key = f"seminar.{kind}.{step['preset']}"
+            key = f"seminar.{kind}.{step.get('text', step['preset'])}"
             assert i18n.has(key, "en") and i18n.has(key, "zh")
             assert i18n.has_cjk(t(key, "zh"))
     ids = {k.split(".")[2] for k in i18n.keys() if k.startswith("seminar.narratives.")}
-    assert ids == {s["preset"] for s in steps["steps"]}
+    assert ids == {s.get("text", s["preset"]) for s in steps["steps"]}
 
 
 # --- t() and its fallbacks ----------------------------------------------------------

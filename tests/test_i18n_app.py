@@ -23,10 +23,22 @@ from streamlit.testing.v1 import AppTest
 from dashboard import i18n
 from dashboard.cache import builtin_presets
 from dashboard.format import plain
+from dashboard.views import reality as reality_view
 from dashboard.views import seminar
 from helpers import APP
+from model.data import load_baseline
+from scenarios import reality
 
-TAB_IDS = ("overview", "flows", "winners", "tradeoffs", "compare", "decade", "method")
+TAB_IDS = (
+    "overview",
+    "flows",
+    "winners",
+    "tradeoffs",
+    "compare",
+    "decade",
+    "reality",
+    "method",
+)
 
 ALLOWED = {
     # regions, currencies, companies, rules and technical abbreviations
@@ -36,6 +48,7 @@ ALLOWED = {
     *("Costinot", "Rodriguez", "Clare", "Cobb", "Douglas", "Monte", "Carlo"),
     *("Python", "JSON", "HTML", "Plotly", "English"),
     *("PIIE", "Bown", "WSTS", "ERSD", "Cerdeiro"),  # sources and authors
+    *("DSGE", "BOFIT"),
     *("Caliendo", "Parro", "Arkolakis"),
     *("Fajgelbaum", "Goldberg", "Kennedy", "Khandelwal"),
     *("theta", "delta", "kappa"),  # the model's symbols, spelled out
@@ -150,9 +163,10 @@ def visible_texts(at: AppTest) -> list[str]:
 def citations() -> frozenset[str]:
     """The built-in presets' citations, as the app shows them (exempt: sources
     are cited in their own language)."""
+    check = reality.evaluate_once(load_baseline())
     return frozenset(
         plain(c) for preset in builtin_presets().values() for c in preset.citations
-    )
+    ) | {reality_view.citation(check, i) for i in check.evidence.observations}
 
 
 def english_left(at: AppTest) -> dict[str, list[str]]:

@@ -48,6 +48,7 @@ TIMELINE = [
     "large_yard_low_fence",
     "full_decoupling",
     "cooperation",
+    "dec_2024_hbm",  # the Reality check step: its own title, text and chart
 ]
 
 
@@ -122,7 +123,7 @@ def test_opens_at_the_step_of_the_link(script, lang):
     assert query_step(at) == "3"
     assert at.session_state[seminar.STEP_KEY] == 3
     assert [h.value for h in at.header] == [heading("oct_2022_rule", lang)]
-    assert t("seminar.step_of", lang, step=3, total=11) in step_caption(at)
+    assert t("seminar.step_of", lang, step=3, total=12) in step_caption(at)
     assert t("seminar.narratives.oct_2022_rule", lang) in texts(at)
     assert f"### {t('seminar.questions.oct_2022_rule', lang)}" in texts(at)
     assert not at.warning
@@ -150,20 +151,20 @@ def test_next_and_previous_change_the_step_and_the_url(script, lang):
 
 
 def test_next_stops_at_the_last_step(script):
-    at = open_at(script, step=11)
-    assert at.header[0].value == heading("cooperation", "en")
+    at = open_at(script, step=12)
+    assert at.header[0].value == plain(t("seminar.titles.reality_check", "en"))
     assert at.button(key="seminar_next").disabled
     assert not at.button(key="seminar_previous").disabled
 
 
-@pytest.mark.parametrize("raw", ["0", "12", "99", "abc", "-1", "2.5", "<b>x</b>"])
+@pytest.mark.parametrize("raw", ["0", "13", "99", "abc", "-1", "2.5", "<b>x</b>"])
 def test_a_bad_step_opens_step_one_with_a_notice(script, raw):
     at = open_at(script, step=raw)
     assert not at.exception
     assert at.session_state[seminar.STEP_KEY] == 1
     assert query_step(at) == "1"
     assert len(at.warning) == 1
-    assert "11" in at.warning[0].value
+    assert "12" in at.warning[0].value
     assert "<b>" not in at.warning[0].value  # the raw value is escaped
 
 
@@ -350,7 +351,7 @@ def test_using_a_storyline_without_saving_and_going_back(script, presets_dir):
     assert t("seminar.step_of", "en", step=1, total=2) in step_caption(at)
     assert not (presets_dir / storylines.STORYLINE_FILE).exists()
     at.button(key="seminar_storyline_reset").click().run()
-    assert t("seminar.step_of", "en", step=1, total=11) in step_caption(at)
+    assert t("seminar.step_of", "en", step=1, total=12) in step_caption(at)
 
 
 def test_a_storyline_of_unknown_ids_changes_nothing(script):
@@ -358,7 +359,7 @@ def test_a_storyline_of_unknown_ids_changes_nothing(script):
     at.text_input(key=seminar.INPUT_KEY).input("foo, bar").run()
     at.button(key="seminar_storyline_apply").click().run()
     assert at.error and i18n.has_cjk(at.error[0].value)
-    assert t("seminar.step_of", "zh", step=2, total=11) in step_caption(at)
+    assert t("seminar.step_of", "zh", step=2, total=12) in step_caption(at)
 
 
 def test_a_broken_saved_storyline_is_reported_and_ignored(script, presets_dir):
@@ -367,7 +368,7 @@ def test_a_broken_saved_storyline_is_reported_and_ignored(script, presets_dir):
     at = open_at(script)
     assert not at.exception
     assert at.warning
-    assert t("seminar.step_of", "en", step=1, total=11) in step_caption(at)
+    assert t("seminar.step_of", "en", step=1, total=12) in step_caption(at)
 
 
 def test_save_and_load_round_trip(tmp_path):

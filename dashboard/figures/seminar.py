@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import overview, winners
+from dashboard.figures.reality import comparison_chart
 from dashboard.i18n import (
     format_number,
     format_percent,
@@ -29,6 +30,7 @@ from dashboard.i18n import (
 )
 from dashboard.seminar_steps import Step, preset_name
 from model.simulation import Simulation
+from scenarios import reality
 from scenarios.schema import Scenario
 
 FONT_FAMILY = (
@@ -157,6 +159,8 @@ def step_figure(
     """The step's one big chart, unstyled (see :func:`projector_layout`)."""
     if step.chart == "welfare":
         return welfare_figure(sim, lang)
+    if step.chart == "reality":
+        return comparison_chart(reality.evaluate_once(sim.baseline), lang)
     return map_figure(sim, points, lang)
 
 

@@ -44,6 +44,7 @@ from dashboard.seminar_steps import (
     step_caption,
     step_narrative,
     step_question,
+    step_title,
     steps_for,
     unknown_ids_message,
 )
@@ -208,7 +209,7 @@ def _kpis(sim: Simulation, previous: Simulation | None, lang: str) -> None:
 def _header(
     step_no: int, total: int, step: Step, scenario: Scenario, lang: str
 ) -> None:
-    name = preset_name(step.preset, {step.preset: scenario}, lang)
+    name = step_title(step, scenario, lang)
     st.caption(step_caption(step_no, total, scenario, lang))
     st.header(plain(name), anchor=False)
     narrative = step_narrative(step, scenario, lang)

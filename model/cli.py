@@ -12,11 +12,14 @@
     of :mod:`model.dynamics` with the scenario in force from 2022: ``"years"`` and
     ``"paths"``; ``--draws N [--seed S]`` adds Monte Carlo ``"bands"`` (p10, p50,
     p90).
-``counterfactual --flows F.csv [--shock S.csv] [--tariff T.csv] [--io IO.csv]
---theta T --out R.json``
+``counterfactual --flows F.csv | --dataset NAME [--shock S.csv] [--tariff T.csv]
+[--io IO.csv] --theta T --out R.json``
     Solve the same model on the user's own flows (at producer prices, net of the
-    baseline tariff), trade-cost shock, tariffs and input-output shares (formats
-    in :mod:`model.userdata` and :mod:`model.userdata_io`) and write welfare,
+    baseline tariff) or a built-in dataset (:mod:`model.datasets`: ``icio2022``,
+    OECD ICIO 2022 at 80 economies x 50 industries with its input-output shares;
+    ISO3 and ISIC codes in the shock and tariff files), trade-cost shock, tariffs
+    and input-output shares (formats in :mod:`model.userdata` and
+    :mod:`model.userdata_io`) and write welfare,
     final-goods price-index, value-added and tariff-revenue changes by region and
     the change of every pair with a baseline flow.
 ``frontier [--grid N] [--base SCENARIO] --out F.csv``
@@ -46,6 +49,7 @@ import numpy as np
 
 from model import (
     counterfactual,
+    datasets,
     dynamics,
     equilibrium,
     sweeps,
@@ -130,7 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=COUNTERFACTUAL_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    cf.add_argument("--flows", required=True, metavar="F.csv", help="baseline flows")
+    source = cf.add_mutually_exclusive_group(required=True)
+    source.add_argument("--flows", metavar="F.csv", help="baseline flows")
+    source.add_argument(
+        "--dataset",
+        choices=datasets.NAMES,
+        help="built-in flows and IO shares instead of --flows",
+    )
     cf.add_argument("--shock", metavar="S.csv", help="trade-cost factors")
     cf.add_argument("--tariff", metavar="TARIFF.csv", help="baseline and new tariffs")
     cf.add_argument("--io", metavar="IO.csv", help="input-output shares")
@@ -361,7 +371,10 @@ def read_levers(spec: str, presets: PresetSource = NO_PRESETS) -> tuple[str, Lev
 
 def _counterfactual(args: argparse.Namespace) -> int:
     _output_kind(args.out, (".json",))
-    flows = userdata.read_flows(args.flows)
+    dataset = None if args.dataset is None else datasets.load(args.dataset)
+    if dataset is not None and args.io is not None:
+        raise ValueError(f"--io: the dataset {dataset.name} has its own IO shares")
+    flows = userdata.read_flows(args.flows) if dataset is None else dataset.flows
     tau_hat = None if args.shock is None else userdata.read_shock(args.shock, flows)
     tariffs = (
         userdata_io.no_tariffs(flows)
@@ -369,7 +382,9 @@ def _counterfactual(args: argparse.Namespace) -> int:
         else userdata_io.read_tariffs(args.tariff, flows)
     )
     gamma = (
-        None
+        dataset.gamma
+        if dataset is not None
+        else None
         if args.io is None
         else userdata_io.read_io(args.io, flows, tariffs.baseline)
     )

@@ -22,6 +22,8 @@
     :mod:`model.userdata_io`) and write welfare,
     final-goods price-index, value-added and tariff-revenue changes by region and
     the change of every pair with a baseline flow.
+``sweep (--draws N | --grid N) [--dataset NAME] ... --out F.csv``
+    Monte Carlo or yard x fence sweep on Dask (:mod:`model.cli_sweep`).
 ``frontier [--grid N] [--base SCENARIO] --out F.csv``
     Solve the yard x fence grid (:mod:`model.sweeps`) around a base scenario in
     one batched call, write one row per cell with every headline metric and
@@ -48,6 +50,7 @@ from typing import NoReturn
 import numpy as np
 
 from model import (
+    cli_sweep,
     counterfactual,
     datasets,
     dynamics,
@@ -165,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fr.add_argument("--out", required=True, metavar="F.csv", help="a .csv file")
     fr.set_defaults(handler=_frontier)
+    cli_sweep.add_parser(commands, read_levers)
     return parser
 
 

@@ -116,6 +116,7 @@ def build_full_shocks(
     economies: Sequence[str],
     industries: Sequence[str],
     lever_map: LeverMap | None = None,
+    theta: FloatArray | None = None,
 ) -> FullShocks:
     """Trade-cost, tariff and capacity shocks on the full table.
 
@@ -127,6 +128,9 @@ def build_full_shocks(
         ISO3 codes and ICIO industry codes, in array order.
     lever_map : LeverMap, optional
         Default :func:`load_lever_map`.
+    theta : array (B, S), optional
+        Elasticities of each scenario and industry in place of the
+        ``elasticities`` lever's (a Monte Carlo draw) [unitless].
     """
     lmap = lever_map or load_lever_map()
     n_batch = len(levers["fence_pct"])
@@ -134,8 +138,9 @@ def build_full_shocks(
     index = {code: k for k, code in enumerate(economies)}
     usa, chn = index[CONTROLLER], index[TARGET]
     groups = [lmap.group_of(e) for e in economies]
-    choices = [str(c) for c in levers["elasticities"]]
-    theta = np.stack([lmap.industry_theta(industries, c) for c in choices])
+    if theta is None:
+        choices = [str(c) for c in levers["elasticities"]]
+        theta = np.stack([lmap.industry_theta(industries, c) for c in choices])
 
     weight = np.zeros((n_batch, n))
     weight[:, usa] = 1.0

@@ -48,7 +48,12 @@ import pandas as pd
 
 from model import datasets, equilibrium, policy
 from model.data import load_baseline
-from model.fullres import FullShocks, build_full_shocks, load_lever_map
+from model.fullres import (
+    YARD_INDUSTRIES,
+    FullShocks,
+    build_full_shocks,
+    load_lever_map,
+)
 from model.levers import SHORT_RUN_THETA, Levers
 from model.names import TARGET, TECH_SECTORS
 from model.sweeps import fence_axis, yard_scopes
@@ -60,7 +65,6 @@ TABLES: tuple[str, ...] = ("baseline", *datasets.NAMES)
 CHUNK = 4
 """Scenarios per task: fixed, so the batches (and results) never depend on the
 number of workers."""
-FULLRES_YARD_INDUSTRIES: tuple[str, ...] = ("C26", "C28", "C302T309")
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,7 @@ def load_table(name: str) -> Table:
         np.asarray(data.flows.value),
         np.asarray(data.gamma),
         theta,
-        tuple(data.sectors.index(k) for k in FULLRES_YARD_INDUSTRIES),
+        tuple(data.sectors.index(k) for k in YARD_INDUSTRIES),
         shocks_full,
     )
 

@@ -31,6 +31,7 @@ C26 and C302T309 capacity (C28 holds almost no Chinese tools).
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -39,13 +40,16 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from model import datasets, equilibrium
 from model.levers import (
     BASELINE_CHINA_TARIFF_PCT,
     BASELINE_US_TARIFF_PCT,
     SHORT_RUN_THETA,
+    Levers,
 )
 from model.names import ALLIES, CONTROLLER, TARGET, TECH_SECTORS
-from model.policy import CHIPS_ACT_SECTORS, sector_fences
+from model.policy import CHIPS_ACT_SECTORS, sector_fences, stack_levers
+from model.simulation import ConvergenceError
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -219,4 +223,79 @@ def build_full_shocks(
         q_hat=q_hat,
         theta=theta,
         supply_chains=np.asarray(levers["supply_chains"]).astype(bool),
+    )
+
+
+YARD_INDUSTRIES: tuple[str, ...] = ("C26", "C28", "C302T309")
+"""The ICIO industries that hold controlled goods."""
+
+
+@dataclass(frozen=True)
+class FullResult:
+    """One scenario solved on the full table.
+
+    Attributes
+    ----------
+    economies : tuple of ISO3 codes, in array order
+    welfare_change_pct : array (N,) [%]
+    china_imports_change_pct : array (N,)
+        Change of China's purchases from each supplier in the yard industries
+        (:data:`YARD_INDUSTRIES`, at producer prices) [%]; NaN for China itself
+        and for suppliers that sold China none of them in the baseline.
+    china_imports_baseline : array (N,)
+        Those purchases in the baseline [the dataset's unit, USD million].
+    seconds : float
+        Wall time of the solve [s].
+    iterations : int
+    """
+
+    economies: tuple[str, ...]
+    welfare_change_pct: FloatArray
+    china_imports_change_pct: FloatArray
+    china_imports_baseline: FloatArray
+    seconds: float
+    iterations: int
+
+
+def solve_full(levers: Levers, dataset: str = "icio2022") -> FullResult:
+    """Solve one lever state on the full table ``dataset`` (:mod:`model.datasets`).
+
+    Raises
+    ------
+    model.simulation.ConvergenceError
+        The solver found no equilibrium.
+    """
+    data = datasets.load(dataset)
+    shocks = build_full_shocks(stack_levers([levers]), data.regions, data.sectors)
+    start = time.perf_counter()
+    solved = equilibrium.solve(
+        data.flows.value,
+        shocks.theta,
+        shocks.tau_hat,
+        shocks.q_hat,
+        gamma=data.gamma if shocks.supply_chains[0] else None,
+        tariff=shocks.tariff,
+        new_tariff=shocks.new_tariff,
+        region_names=data.regions,
+        sector_names=data.sectors,
+    )
+    seconds = time.perf_counter() - start
+    if not solved.converged[0]:
+        raise ConvergenceError(
+            f"no equilibrium on {dataset} (max residual {solved.max_residual[0]:.2e})"
+        )
+    chn = data.regions.index(TARGET)
+    yard = [data.sectors.index(k) for k in YARD_INDUSTRIES]
+    before = np.asarray(data.flows.value)[:, chn, yard].sum(axis=1)
+    after = solved.flows[0][:, chn, yard].sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = np.where(before > 0, 100 * (after / before - 1), np.nan)
+    change[chn] = np.nan
+    return FullResult(
+        economies=data.regions,
+        welfare_change_pct=solved.welfare_change_pct[0],
+        china_imports_change_pct=change,
+        china_imports_baseline=before,
+        seconds=seconds,
+        iterations=int(solved.iterations[0]),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import fullres
 from dashboard.context import ViewContext
 from dashboard.figures import winners as figures
 from dashboard.figures import world_map
@@ -15,6 +16,9 @@ UNITS = {"pct": "views.winners.unit_pct", "usd": "views.winners.unit_usd"}
 
 
 def render(ctx: ViewContext) -> None:
+    if fullres.switch("fullres_winners", ctx.lang):
+        fullres.render_welfare(ctx)
+        return
     sim, lang = ctx.sim, ctx.lang
     unit = st.segmented_control(
         t("views.winners.welfare_in", lang),

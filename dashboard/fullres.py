@@ -1,0 +1,124 @@
+"""Full resolution (80 economies) on the Trade flows and Winners tabs.
+
+A switch at the top of each tab; when on, the sidebar's levers are solved on the
+80-economy x 50-industry OECD ICIO 2022 table (:func:`model.fullres.solve_full`,
+the mapping in ``assets/fullres/lever_map.json``, stated in the Method tab) and
+the tab shows a world map: welfare by economy (Winners) or the change of China's
+purchases from each supplier in the industries that hold controlled goods (Trade
+flows). The 8-region model stays the default.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from dashboard.context import ViewContext
+from dashboard.figures import world_map
+from dashboard.format import plain
+from dashboard.i18n import region, t
+from dashboard.theme import MAP_CONFIG
+from model.fullres import FullResult, load_lever_map, solve_full
+from model.levers import Levers
+from model.simulation import ConvergenceError
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _solved(levers: Levers) -> FullResult:
+    """The full-table result of a lever state, shared by all sessions."""
+    return solve_full(levers)
+
+
+def switch(key: str, lang: str) -> bool:
+    """The "Full resolution (80 economies)" switch of a tab (off by default)."""
+    return st.toggle(
+        t("views.fullres.switch", lang),
+        key=key,
+        help=t("views.fullres.switch_help", lang),
+    )
+
+
+def _result(ctx: ViewContext) -> FullResult | None:
+    try:
+        with st.spinner(t("views.fullres.solving", ctx.lang)):
+            return _solved(ctx.levers)
+    except ConvergenceError as error:
+        st.error(t("messages.no_equilibrium", ctx.lang, error=plain(str(error))))
+        return None
+
+
+def _labels(result: FullResult, lang: str) -> dict[str, str]:
+    group_of = load_lever_map().group_of
+    return {e: f"{e} ({region(group_of(e), lang)})" for e in result.economies}
+
+
+def _extremes(values: dict[str, float]) -> tuple[str, str]:
+    finite = {k: v for k, v in values.items() if np.isfinite(v)}
+    return min(finite, key=finite.__getitem__), max(finite, key=finite.__getitem__)
+
+
+def render_welfare(ctx: ViewContext) -> None:
+    """Winners tab, full resolution: welfare change of every economy on the map."""
+    result = _result(ctx)
+    if result is None:
+        return
+    values = dict(
+        zip(result.economies, result.welfare_change_pct.tolist(), strict=True)
+    )
+    loser, winner = _extremes(values)
+    st.plotly_chart(
+        world_map.world_map(
+            values,
+            _labels(result, ctx.lang),
+            title=t(
+                "views.fullres.welfare_title",
+                ctx.lang,
+                loser=loser,
+                loss=f"{values[loser]:+.3f}",
+                winner=winner,
+                gain=f"{values[winner]:+.3f}",
+            ),
+            colorbar_title=t("views.winners.map_colorbar", ctx.lang),
+        ),
+        config=MAP_CONFIG,
+        key="fullres_welfare_map",
+    )
+    _caption(result, ctx.lang)
+
+
+def render_imports(ctx: ViewContext) -> None:
+    """Trade flows tab, full resolution: China's yard-industry purchases by supplier."""
+    result = _result(ctx)
+    if result is None:
+        return
+    values = dict(
+        zip(result.economies, result.china_imports_change_pct.tolist(), strict=True)
+    )
+    fallen, _ = _extremes(values)
+    st.plotly_chart(
+        world_map.world_map(
+            values,
+            _labels(result, ctx.lang),
+            title=t(
+                "views.fullres.imports_title",
+                ctx.lang,
+                supplier=fallen,
+                change=f"{values[fallen]:+.2f}",
+            ),
+            colorbar_title=t("views.fullres.imports_colorbar", ctx.lang),
+        ),
+        config=MAP_CONFIG,
+        key="fullres_imports_map",
+    )
+    _caption(result, ctx.lang)
+
+
+def _caption(result: FullResult, lang: str) -> None:
+    st.caption(
+        t(
+            "views.fullres.caption",
+            lang,
+            economies=len(result.economies),
+            seconds=f"{result.seconds:.2f}",
+        )
+    )

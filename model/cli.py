@@ -225,7 +225,14 @@ def _write(out: str, text: str) -> None:
 
 
 def _to_json(payload: dict[str, object]) -> str:
-    return json.dumps(payload, indent=2, allow_nan=False) + "\n"
+    """Indented JSON, except that the items of a ``"pairs"`` list take one line
+    each (written by the C encoder: a full table has 270,000 of them)."""
+    pairs = payload.get("pairs")
+    if not isinstance(pairs, list) or not pairs:
+        return json.dumps(payload, indent=2, allow_nan=False) + "\n"
+    head = json.dumps({**payload, "pairs": []}, indent=2, allow_nan=False)
+    items = ",\n    ".join(json.dumps(p, allow_nan=False) for p in pairs)
+    return head.replace('"pairs": []', f'"pairs": [\n    {items}\n  ]', 1) + "\n"
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -63,3 +63,28 @@ def test_dataset_and_io_are_exclusive(
     both = ["--dataset", "icio2022", "--flows", "f.csv", "--theta", "4"]
     assert main(["counterfactual", *both, "--out", "-"]) == 2
     assert "not allowed with argument --dataset" in capsys.readouterr().err
+
+
+def test_counterfactual_on_the_full_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One 80 x 50 scenario with input-output links through the CLI: ISO3 and
+    ISIC codes in the shock file, a converged solve, every economy reported."""
+    shock = tmp_path / "shock.csv"
+    rows = [f"{e},CHN,{s},1.5" for e in ("USA", "JPN", "NLD") for s in ("C26", "C28")]
+    shock.write_text(
+        "exporter,importer,sector,cost_change_factor\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.json"
+    args = ["counterfactual", "--dataset", "icio2022", "--shock", str(shock)]
+    assert main([*args, "--theta", "5", "--out", str(out)]) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["solver"]["converged"] and len(report["regions"]) == 80
+    assert report["regions"]["CHN"]["welfare_change_pct"] < 0
+    usa_chn = {
+        (p["exporter"], p["importer"], p["sector"]): p["trade_change_pct"]
+        for p in report["pairs"]
+        if p["importer"] == "CHN" and p["sector"] == "C26"
+    }
+    assert usa_chn[("USA", "CHN", "C26")] < -50 < usa_chn[("VNM", "CHN", "C26")]

@@ -25,25 +25,26 @@ BASE = Levers(
 
 def _in_process(sweep: ds.Sweep) -> np.ndarray:
     """The same chunks solved here, one after the other."""
+    size = ds.CHUNK[sweep.table]
     return np.concatenate(
         [
             ds.solve_chunk(
                 sweep.table,
-                sweep.scenarios[a : a + ds.CHUNK],
-                sweep.theta[a : a + ds.CHUNK],
+                sweep.scenarios[a : a + size],
+                sweep.theta[a : a + size],
             )
-            for a in range(0, len(sweep.scenarios), ds.CHUNK)
+            for a in range(0, len(sweep.scenarios), size)
         ]
     )
 
 
 def test_monte_carlo_on_two_workers_matches_in_process_rows() -> None:
-    sweep = ds.monte_carlo_sweep("baseline", BASE, draws=10, seed=11)
+    sweep = ds.monte_carlo_sweep("baseline", BASE, draws=120, seed=11)
     with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
         result = ds.run(sweep, workers=2, show_progress=False)
     assert result.workers == 2
     frame = result.frame
-    assert list(frame["draw"]) == list(range(10))
+    assert list(frame["draw"]) == list(range(120))
     assert frame["converged"].all()
     expected = _in_process(sweep)
     metrics = frame[

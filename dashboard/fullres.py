@@ -11,12 +11,13 @@ flows). The 8-region model stays the default.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from dashboard.context import ViewContext
 from dashboard.figures import world_map
 from dashboard.format import plain
-from dashboard.i18n import region, t
+from dashboard.i18n import region, sector, t
 from dashboard.theme import MAP_CONFIG
 from model.fullres import FullResult, load_lever_map, solve_full
 from model.levers import Levers
@@ -122,3 +123,43 @@ def _caption(result: FullResult, lang: str) -> None:
             seconds=f"{result.seconds:.2f}",
         )
     )
+
+
+def mapping_tables(lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The lever map as two tables: the industries that hold controlled goods
+    (industry, model sector, its weight for each exporter group) and the
+    economies of each 8-region group."""
+    lmap = load_lever_map()
+    rows = []
+    for industry, by_group in lmap.industries.items():
+        sectors = sorted({s for weights in by_group.values() for s in weights})
+        for code in sectors:
+            row: dict[str, object] = {
+                t("views.fullres.col_industry", lang): industry,
+                t("views.fullres.col_sector", lang): sector(code, lang),
+            }
+            for group, weights in by_group.items():
+                row[group] = round(weights.get(code, 0.0), 3)
+            rows.append(row)
+    industries = pd.DataFrame(rows)
+    groups: dict[str, list[str]] = {}
+    for economy, group in sorted(lmap.economies.items()):
+        groups.setdefault(group, []).append(economy)
+    economies = pd.DataFrame(
+        {
+            t("views.fullres.col_group", lang): [region(g, lang) for g in groups],
+            t("views.fullres.col_economies", lang): [
+                " ".join(v) for v in groups.values()
+            ],
+        }
+    )
+    return industries, economies
+
+
+def render_mapping(lang: str) -> None:
+    """Method tab: how the levers reach the 80 economies and 50 industries."""
+    st.subheader(t("views.fullres.method_title", lang))
+    st.markdown(t("views.fullres.method_text", lang))
+    industries, economies = mapping_tables(lang)
+    st.dataframe(industries, hide_index=True, width="stretch")
+    st.dataframe(economies, hide_index=True, width="stretch")

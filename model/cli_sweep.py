@@ -38,8 +38,8 @@ Grid: N yard sizes x (N - 1 fence heights from 0 to 500 % and "denied").
 Columns: the varied inputs, converged, china_yard_imports_change_pct (China's
 imports from other suppliers in the industries holding controlled goods, %),
 welfare_<REGION>_pct for every region or economy. A scheduler's workers need this
-project importable: start them from the same checkout and venv
-(dask worker tcp://HOST:PORT).
+project importable: start the scheduler and the workers from the same checkout and
+venv with PYTHONPATH=$PWD (PYTHONPATH=$PWD dask worker tcp://HOST:PORT).
 """
 
 ReadLevers = Callable[[str, Any], tuple[str, Levers]]

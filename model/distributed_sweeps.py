@@ -37,10 +37,12 @@ converge has NaN metrics.
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -230,6 +232,24 @@ def grid_sweep(table_name: str, base: Levers, n: int) -> Sweep:
     return Sweep(table_name, varied, scenarios, np.tile(theta_row, (n * n, 1)))
 
 
+def _check_environment(client: Any, address: str) -> None:
+    """ValueError unless the scheduler and every worker can import ``model``: the
+    scheduler unpickles the tasks, the workers run them (otherwise the tasks would
+    wait forever)."""
+    where = {"scheduler": client.run_on_scheduler(importlib.util.find_spec, "model")}
+    workers = client.run(importlib.util.find_spec, "model")
+    if not workers:
+        raise ValueError(f"the Dask scheduler at {address} has no workers")
+    where |= {f"worker {w}": spec for w, spec in workers.items()}
+    missing = [name for name, spec in where.items() if spec is None]
+    if missing:
+        raise ValueError(
+            f"{', '.join(missing)} at {address} cannot import this project's model "
+            "package: start them from the repository root with PYTHONPATH=$PWD "
+            "(README, Sweeps on Dask)"
+        )
+
+
 @dataclass(frozen=True)
 class SweepResult:
     frame: pd.DataFrame
@@ -268,6 +288,8 @@ def run(
         )
     client = Client(cluster if cluster is not None else scheduler)
     try:
+        if scheduler is not None:
+            _check_environment(client, scheduler)
         n_workers = len(client.scheduler_info()["workers"])
         start = time.perf_counter()
         size = CHUNK[sweep.table]

@@ -112,6 +112,30 @@ def render_imports(ctx: ViewContext) -> None:
         key="fullres_imports_map",
     )
     _caption(result, ctx.lang)
+    st.dataframe(supplier_table(result, ctx.lang), hide_index=True, width="stretch")
+
+
+def supplier_table(result: FullResult, lang: str, rows: int = 15) -> pd.DataFrame:
+    """China's biggest suppliers of the controlled-goods industries: baseline
+    purchases [USD bn] and their change [%], largest first."""
+    group_of = load_lever_map().group_of
+    frame = pd.DataFrame(
+        {
+            t("views.fullres.col_supplier", lang): result.economies,
+            t("views.fullres.col_group", lang): [
+                region(group_of(e), lang) for e in result.economies
+            ],
+            t("views.fullres.col_baseline", lang): np.round(
+                result.china_imports_baseline / 1000, 2
+            ),
+            t("views.fullres.col_change", lang): np.round(
+                result.china_imports_change_pct, 3
+            ),
+        }
+    )
+    order = np.argsort(-np.nan_to_num(result.china_imports_baseline, nan=-1.0))
+    order = [i for i in order if np.isfinite(result.china_imports_change_pct[i])]
+    return frame.iloc[order[:rows]]
 
 
 def _caption(result: FullResult, lang: str) -> None:

@@ -29,7 +29,6 @@ from model.equilibrium_system import (
     block_preconditioner,
     dense_jacobian,
     evaluate,
-    gamma_times,
     jacobian_apply,
     linearise,
     merit,
@@ -54,26 +53,6 @@ FORCING = 1e-3
 MAX_KRYLOV = 120
 """GMRES iterations per Newton step at most (no restarts)."""
 
-START_ITERATIONS = 4
-"""Fixed-point rounds that turn a start in log r into one in log unit costs."""
-
-
-def initial_log_cost(base: Aggregates, batch: Batch, log_r0: FloatArray) -> FloatArray:
-    """Log unit costs near ``log c = beta log r0 + gamma log P(log c)``.
-
-    A few rounds of the fixed point (exact at ``log r0 = 0``, where every round
-    returns 0); Newton's method does the rest.
-    """
-    log_c = log_r0.copy()
-    if not base.io or not np.any(log_r0):
-        return log_c
-    for _ in range(START_ITERATIONS):
-        log_p = evaluate(base, batch, log_c).log_p
-        log_c = np.where(
-            batch.active, base.beta * log_r0 + gamma_times(base, log_p), 0.0
-        )
-    return log_c
-
 
 def iterate(
     base: Aggregates,
@@ -81,14 +60,16 @@ def iterate(
     log_c0: FloatArray,
     tolerance: float,
     max_iterations: int,
-) -> tuple[FloatArray, npt.NDArray[np.int64], BoolArray]:
-    """Solve from ``log_c0``: log unit costs, iterations taken, converged."""
+) -> tuple[FloatArray, State, npt.NDArray[np.int64], BoolArray]:
+    """Solve from ``log_c0``: log unit costs, the state there, iterations taken
+    and which elements converged."""
     n_batch = batch.q_hat.shape[0]
     log_c = log_c0.copy()
     iterations = np.zeros(n_batch, dtype=np.int64)
     converged = np.zeros(n_batch, dtype=bool)
     todo = np.arange(n_batch)  # elements still iterating
-    sub, state = batch, evaluate(base, batch, log_c)
+    final = state = evaluate(base, batch, log_c)  # final: every element's last
+    sub = batch
     for iteration in range(max_iterations + 1):
         iterations[todo] = iteration
         ok = (state.max_residual < tolerance) & (
@@ -100,12 +81,13 @@ def iterate(
         keep = np.flatnonzero(~ok)
         todo, sub, state = todo[keep], sub.take(keep), state.take(keep)
         log_c[todo], state, stalled = _newton_step(base, sub, log_c[todo], state)
+        moving = np.flatnonzero(~stalled)
+        _put(final, todo[moving], state.take(moving))
         if stalled.any():  # no step lowers the residual: give up on these
-            moving = np.flatnonzero(~stalled)
             todo, sub, state = todo[moving], sub.take(moving), state.take(moving)
             if todo.size == 0:
                 break
-    return log_c, iterations, converged
+    return log_c, final, iterations, converged
 
 
 def _direction(

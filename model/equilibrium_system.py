@@ -387,4 +387,9 @@ def block_preconditioner(base: Aggregates, batch: Batch, state: State) -> FloatA
     block[every, ref_s, ref_i, ref_i] = (
         state.supply[every, ref_i, ref_s] / base.world_value_added
     )
-    return np.linalg.inv(block)
+    try:
+        return np.asarray(np.linalg.inv(block), np.float64)
+    except np.linalg.LinAlgError:  # a degenerate block: precondition by its diagonal
+        diagonal_only = np.diagonal(block, axis1=2, axis2=3)
+        safe = np.where(diagonal_only != 0, diagonal_only, 1.0)
+        return np.asarray(np.eye(n) / safe[..., None, :].swapaxes(-1, -2), np.float64)

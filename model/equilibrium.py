@@ -85,7 +85,7 @@ from model.equilibrium_accounts import (
     check_every_market_supplied,
     check_flows,
 )
-from model.equilibrium_system import State, evaluate, gamma_times
+from model.equilibrium_system import State, gamma_times
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -201,10 +201,11 @@ def solve(
         Counterfactual tariffs t' >= 0 [ratio]; their revenue goes to the
         importer. Default: the baseline tariffs.
     start : array (B, N, S), optional
-        Where Newton's method starts: log r_hat of a nearby solution (the year
-        before, in a decade path) [log points]; non-finite entries and cells
-        without sales start at 0. Default 0, the baseline. The equilibrium is
-        unique, so the start changes only how many steps it takes.
+        Where Newton's method starts: log c_hat, the log unit-cost change
+        (``log p_hat``) of a nearby solution (the year before, in a decade path)
+        [log points]; non-finite entries and cells without sales start at 0.
+        Default 0, the baseline. The equilibrium is unique, so the start changes
+        only how many steps it takes.
     region_names, sector_names : sequence of str, optional
         Used in error messages only.
     tolerance : float
@@ -230,10 +231,10 @@ def solve(
     batch = batch_inputs(base, theta, tau_hat, q_hat, new_tariff)
     check_every_market_supplied(base, batch, region_names, sector_names)
 
-    log_r0 = np.zeros(batch.q_hat.shape)
+    log_c0 = np.zeros(batch.q_hat.shape)
     if start is not None:
-        given = np.broadcast_to(np.asarray(start, dtype=np.float64), log_r0.shape)
-        log_r0 = np.where(np.isfinite(given) & batch.active, given, 0.0)
+        given = np.broadcast_to(np.asarray(start, dtype=np.float64), log_c0.shape)
+        log_c0 = np.where(np.isfinite(given) & batch.active, given, 0.0)
     n_batch = int(batch.q_hat.shape[0])
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
         # Trial points far from the solution may overflow; such points get an
@@ -242,11 +243,10 @@ def solve(
         for k in range(0, n_batch, CHUNK):
             rows = np.arange(k, min(k + CHUNK, n_batch))
             sub = batch.take(rows)
-            log_c0 = newton.initial_log_cost(base, sub, log_r0[rows])
-            log_c, iterations, converged = newton.iterate(
-                base, sub, log_c0, tolerance, max_iterations
+            log_c, state, iterations, converged = newton.iterate(
+                base, sub, log_c0[rows], tolerance, max_iterations
             )
-            parts.append(_results(base, sub, log_c, iterations, converged))
+            parts.append(_results(base, sub, log_c, state, iterations, converged))
     if len(parts) == 1:
         return parts[0]
     return Equilibrium(
@@ -261,10 +261,10 @@ def _results(
     base: Aggregates,
     batch: Batch,
     log_c: FloatArray,
+    state: State,
     iterations: npt.NDArray[np.int64],
     converged: BoolArray,
 ) -> Equilibrium:
-    state: State = evaluate(base, batch, log_c)
     theta = batch.theta[:, None, :]
     sector_price_hat = state.phi_hat ** (-1 / theta)
     price_hat = np.exp((base.alpha[None] * np.log(sector_price_hat)).sum(axis=2))

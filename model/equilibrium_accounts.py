@@ -114,6 +114,10 @@ class Batch:
     log_cost: FloatArray  # (B, N, N, S) log(tau_hat t_hat), 0 where not allowed
     allowed: BoolArray  # (B, N, N, S): baseline flow > 0 and tau finite
     new_tariff: FloatArray  # (B, N, N, S) t'
+    wedge: FloatArray  # (B, N, N, S) t' / (1 + t'), the tariff share of spending
+    inverse_markup: FloatArray  # (B, N, N, S) 1 / (1 + t'), what the exporter gets
+    tariff_ratio: FloatArray  # (B, N, N, S) (1 + t) / (1 + t')
+    taxed: BoolArray  # (B,): any t' > 0
     q_hat: FloatArray  # (B, N, S)
     active: BoolArray  # (B, N, S): producing and able to sell somewhere
     stranded: BoolArray  # (B, N, S): producing but every sale prohibited
@@ -185,6 +189,10 @@ def batch_inputs(
         log_cost=log_tau,
         allowed=allowed,
         new_tariff=t_b,
+        wedge=t_b / (1 + t_b),
+        inverse_markup=1 / (1 + t_b),
+        tariff_ratio=(1 + base.tariff) / (1 + t_b),
+        taxed=np.any(t_b > 0, axis=(1, 2, 3)),
         q_hat=np.ascontiguousarray(q_b),
         active=producing & can_sell,
         stranded=producing & ~can_sell,

@@ -7,8 +7,10 @@ Each step solves ``J step = -G`` for the system of
 * large models: GMRES without forming ``J`` (Jacobian-vector products cost
   ``O(N^2 S + N S^2)``), right-preconditioned by the inverses of ``J``'s sector
   blocks (``S`` matrices of ``N x N``). An inexact Newton method: the linear
-  solve stops at a relative residual of ``min(FORCING, |G|)``, so the steps stay
-  Newton steps where it matters, near the solution.
+  solve stops at a relative residual of ``|G|^2`` between ``KRYLOV_FLOOR`` and
+  ``FORCING``, so the steps
+  are Newton steps to rounding where it matters, near the solution (and the
+  answers those of the dense path to about 1e-12).
 
 A backtracking line search on ``|G|^2`` and a trust region of ``MAX_LOG_STEP``
 log points per step keep it safe far from the solution. Memory is
@@ -29,7 +31,6 @@ from model.equilibrium_system import (
     block_preconditioner,
     dense_jacobian,
     evaluate,
-    gamma_times,
     jacobian_apply,
     linearise,
     merit,
@@ -48,31 +49,17 @@ MAX_HALVINGS = 40
 DENSE_MAX = 400
 """Largest N S solved with a dense Jacobian; above it, GMRES (a speed choice)."""
 
-FORCING = 1e-3
+FORCING = 0.1
 """Largest relative residual of a GMRES solve (smaller near the solution)."""
 
+KRYLOV_FLOOR = 1e-11
+"""Smallest relative residual asked of GMRES (about what rounding allows)."""
+
 MAX_KRYLOV = 120
-"""GMRES iterations per Newton step at most (no restarts)."""
+"""GMRES iterations per cycle at most."""
 
-START_ITERATIONS = 4
-"""Fixed-point rounds that turn a start in log r into one in log unit costs."""
-
-
-def initial_log_cost(base: Aggregates, batch: Batch, log_r0: FloatArray) -> FloatArray:
-    """Log unit costs near ``log c = beta log r0 + gamma log P(log c)``.
-
-    A few rounds of the fixed point (exact at ``log r0 = 0``, where every round
-    returns 0); Newton's method does the rest.
-    """
-    log_c = log_r0.copy()
-    if not base.io or not np.any(log_r0):
-        return log_c
-    for _ in range(START_ITERATIONS):
-        log_p = evaluate(base, batch, log_c).log_p
-        log_c = np.where(
-            batch.active, base.beta * log_r0 + gamma_times(base, log_p), 0.0
-        )
-    return log_c
+RESTARTS = 3
+"""GMRES cycles per Newton step at most."""
 
 
 def iterate(
@@ -81,14 +68,16 @@ def iterate(
     log_c0: FloatArray,
     tolerance: float,
     max_iterations: int,
-) -> tuple[FloatArray, npt.NDArray[np.int64], BoolArray]:
-    """Solve from ``log_c0``: log unit costs, iterations taken, converged."""
+) -> tuple[FloatArray, State, npt.NDArray[np.int64], BoolArray]:
+    """Solve from ``log_c0``: log unit costs, the state there, iterations taken
+    and which elements converged."""
     n_batch = batch.q_hat.shape[0]
     log_c = log_c0.copy()
     iterations = np.zeros(n_batch, dtype=np.int64)
     converged = np.zeros(n_batch, dtype=bool)
     todo = np.arange(n_batch)  # elements still iterating
-    sub, state = batch, evaluate(base, batch, log_c)
+    final = state = evaluate(base, batch, log_c)  # final: every element's last
+    sub = batch
     for iteration in range(max_iterations + 1):
         iterations[todo] = iteration
         ok = (state.max_residual < tolerance) & (
@@ -100,12 +89,13 @@ def iterate(
         keep = np.flatnonzero(~ok)
         todo, sub, state = todo[keep], sub.take(keep), state.take(keep)
         log_c[todo], state, stalled = _newton_step(base, sub, log_c[todo], state)
+        moving = np.flatnonzero(~stalled)
+        _put(final, todo[moving], state.take(moving))
         if stalled.any():  # no step lowers the residual: give up on these
-            moving = np.flatnonzero(~stalled)
             todo, sub, state = todo[moving], sub.take(moving), state.take(moving)
             if todo.size == 0:
                 break
-    return log_c, iterations, converged
+    return log_c, final, iterations, converged
 
 
 def _direction(
@@ -132,7 +122,8 @@ def _direction(
             )
 
         size = np.sqrt(np.einsum("bn,bn->b", values, values))
-        flat = -gmres(product, precondition, values, np.minimum(FORCING, size))
+        rtol = np.clip(size**2, KRYLOV_FLOOR, FORCING)
+        flat = -gmres(product, precondition, values, rtol)
     return np.asarray(flat.reshape(n_batch, s, n).transpose(0, 2, 1), np.float64)
 
 
@@ -145,10 +136,30 @@ def gmres(
     """Solve ``A y = b`` (b: (B, n)) by right-preconditioned GMRES, batched.
 
     ``operator(u)`` is ``A u``, ``precondition(u)`` is ``M^-1 u`` for (B, n)
-    arrays; each element stops contributing once its residual is below
-    ``rtol |b|`` (the iteration ends when all have). Arnoldi with classical
-    Gram-Schmidt done twice, Givens rotations for the least-squares problem.
+    arrays; the iteration ends when every element's residual is below
+    ``rtol |b|``. Up to ``RESTARTS`` cycles of at most ``MAX_KRYLOV`` iterations
+    each, every cycle on the true residual of the last (which also refines a
+    solution that rounding left short of the tolerance).
     """
+    y = np.zeros_like(b)
+    target = rtol * np.sqrt(np.einsum("bn,bn->b", b, b))
+    residual = b
+    for _ in range(RESTARTS):
+        y = y + _gmres_cycle(operator, precondition, residual, rtol)
+        residual = b - operator(y)
+        if np.all(np.sqrt(np.einsum("bn,bn->b", residual, residual)) <= target):
+            break
+    return y
+
+
+def _gmres_cycle(
+    operator: Callable[[FloatArray], FloatArray],
+    precondition: Callable[[FloatArray], FloatArray],
+    b: FloatArray,
+    rtol: FloatArray,
+) -> FloatArray:
+    """One cycle of GMRES: Arnoldi with classical Gram-Schmidt done twice,
+    Givens rotations for the least-squares problem."""
     n_batch, size = b.shape
     norm0 = np.sqrt(np.einsum("bn,bn->b", b, b))
     if not np.any(norm0 > 0):

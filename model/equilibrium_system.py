@@ -111,8 +111,7 @@ def evaluate(base: Aggregates, batch: Batch, log_c: FloatArray) -> State:
         base.gross * x / np.where(has_market, base.spending_js * phi_hat, 1)[:, None],
         0.0,
     )
-    wedge = batch.new_tariff / (1 + batch.new_tariff)
-    tariff_share = (share * wedge).sum(axis=1)  # (b, N, S)
+    tariff_share = (share * batch.wedge).sum(axis=1)  # (b, N, S)
     numerator = (
         delta_va
         + (tariff_share * delta_m).sum(axis=2)
@@ -127,12 +126,7 @@ def evaluate(base: Aggregates, batch: Batch, log_c: FloatArray) -> State:
     )  # E'[j, s] / E[j, s]
     # X' = pi' E' / (1 + t') = X x (E'/E) / phi_hat (1 + t) / (1 + t'), the
     # tariff ratio exactly 1 where the tariff does not change
-    new_flows = (
-        base.flows
-        * x
-        * (e_hat / phi_hat)[:, None]
-        * ((1 + base.tariff) / (1 + batch.new_tariff))
-    )
+    new_flows = base.flows * x * (e_hat / phi_hat)[:, None] * batch.tariff_ratio
     demand = new_flows.sum(axis=2)
     scale = row_scale(base, batch)
     residual = np.where(batch.active, (demand - supply) / scale, 0.0)
@@ -230,13 +224,12 @@ def linearise(base: Aggregates, batch: Batch, state: State) -> Linearisation:
         return np.ascontiguousarray(arr.transpose(0, 2, 1))[..., None]
 
     taxed = None
-    if np.any(batch.new_tariff):
-        wedge = batch.new_tariff / (1 + batch.new_tariff)
-        taxed = sector_major(state.share * wedge, (0, 3, 2, 1))
+    if batch.taxed.any():
+        taxed = sector_major(state.share * batch.wedge, (0, 3, 2, 1))
     return Linearisation(
         share_ji=sector_major(state.share, (0, 3, 2, 1)),
         flows_ij=sector_major(state.flows, (0, 3, 1, 2)),
-        received_ij=sector_major(state.share / (1 + batch.new_tariff), (0, 3, 1, 2)),
+        received_ij=sector_major(state.share * batch.inverse_markup, (0, 3, 1, 2)),
         taxed_ji=taxed,
         theta=batch.theta[:, :, None, None],
         beta=base.beta.T[:, :, None],
@@ -289,12 +282,70 @@ def jacobian_apply(base: Aggregates, lin: Linearisation, v: FloatArray) -> Float
 
 
 def dense_jacobian(base: Aggregates, batch: Batch, state: State) -> FloatArray:
-    """The Jacobian as a matrix (b, S N, S N), for small models."""
+    """The Jacobian as a matrix (b, S N, S N), for small models.
+
+    :func:`jacobian_apply` applied to the identity, built from the structure:
+    ``Q`` is block diagonal by sector, so ``dlogP`` and the substitution term fill
+    only the sector blocks, and ``dlogr = (I - Gamma Q) / beta`` with
+    ``(Gamma Q)[(s,i),(k,m)] = gamma[i,s,k] pi'[m,i,k]``. Rows ``(s, i)``,
+    columns ``(k, m)``.
+    """
     n_batch, n, s = state.supply.shape
-    eye = np.eye(s * n).reshape(s, n, s * n)
-    v = np.broadcast_to(eye, (n_batch, s, n, s * n))
-    lin = linearise(base, batch, state)
-    return jacobian_apply(base, lin, v).reshape(n_batch, s * n, s * n)
+    size = s * n
+    theta = batch.theta[:, :, None, None]  # (b, S, 1, 1)
+    share_mj = state.share.transpose(0, 3, 1, 2)  # (b, S, m, j) pi'[m, j, s]
+    flows_ij = state.flows.transpose(0, 3, 1, 2)  # (b, S, i, j)
+    substitution = theta * np.matmul(flows_ij, share_mj.transpose(0, 1, 3, 2))
+    regions = np.arange(n)
+    substitution[:, :, regions, regions] -= theta[..., 0] * state.demand.transpose(
+        0, 2, 1
+    )
+    supply = (state.supply / base.beta).transpose(0, 2, 1)[..., None, None]
+    eye = np.eye(size).reshape(s, n, s, n)
+    if base.io:
+        # (Gamma Q)[b, s, i, k, m] = gamma[i, s, k] pi'[m, i, k]
+        coupling = (
+            base.gamma.transpose(1, 0, 2)[None, :, :, :, None]
+            * state.share.transpose(0, 2, 3, 1)[:, None]
+        )
+        d_supply = supply * (eye - coupling)  # (b, S, N, S, N)
+        flat = d_supply.reshape(n_batch, s, n, size).transpose(0, 2, 1, 3)
+        # dM[j, s] = sum_t gamma[j, t, s] dR'[j, t]: within region j
+        d_m = np.matmul(base.gamma.transpose(0, 2, 1), flat).transpose(0, 2, 1, 3)
+    else:
+        d_supply = supply * eye
+        d_m = np.zeros((n_batch, s, n, size))
+    d_supply = d_supply.reshape(n_batch, s, n, size)
+    beta = base.beta.T[:, :, None]
+    d_income = (beta * d_supply).sum(axis=1)  # (b, j, (k, m))
+    if batch.taxed.any():
+        tw = state.tariff_share  # (b, j, k)
+        spending = state.spending_hat * base.spending_js  # E'[j, k]
+        # sum_s E'[j,s] dtw[j,s] for column (k, m): -theta_k E'[j,k]
+        # (pi' w'[m,j,k] - tw[j,k] pi'[m,j,k])
+        by_price = (-batch.theta[:, None, :, None] * spending[..., None]) * (
+            (state.share * batch.wedge).transpose(0, 2, 3, 1)
+            - tw[..., None] * state.share.transpose(0, 2, 3, 1)
+        )
+        d_income = d_income + (tw.transpose(0, 2, 1)[..., None] * d_m).sum(axis=1)
+        d_income = (d_income + by_price.reshape(n_batch, n, size)) / (
+            1 - (tw * base.alpha).sum(axis=2)
+        )[..., None]
+    d_spending = base.alpha.T[None, :, :, None] * d_income[:, None] + d_m
+    received = (state.share * batch.inverse_markup).transpose(0, 3, 1, 2)
+    jac = np.matmul(received, d_spending) - d_supply  # (b, S, i, (k, m))
+    blocks = jac.reshape(n_batch, s, n, s, n)
+    sectors = np.arange(s)
+    blocks[:, sectors, :, sectors, :] += substitution.transpose(1, 0, 2, 3)
+    jac = jac.reshape(n_batch, size, size)
+    jac /= row_scale(base, batch).transpose(0, 2, 1).reshape(n_batch, size, 1)
+    inactive = ~batch.active.transpose(0, 2, 1).reshape(n_batch, size)
+    jac[inactive] = 0.0
+    b_idx, r_idx = np.nonzero(inactive)
+    jac[b_idx, r_idx, r_idx] = 1.0
+    numeraire = (beta * d_supply).sum(axis=(1, 2)) / base.world_value_added
+    jac[np.arange(n_batch), reference_row(base, batch)] = numeraire
+    return jac
 
 
 def block_preconditioner(base: Aggregates, batch: Batch, state: State) -> FloatArray:
@@ -336,4 +387,9 @@ def block_preconditioner(base: Aggregates, batch: Batch, state: State) -> FloatA
     block[every, ref_s, ref_i, ref_i] = (
         state.supply[every, ref_i, ref_s] / base.world_value_added
     )
-    return np.linalg.inv(block)
+    try:
+        return np.asarray(np.linalg.inv(block), np.float64)
+    except np.linalg.LinAlgError:  # a degenerate block: precondition by its diagonal
+        diagonal_only = np.diagonal(block, axis1=2, axis2=3)
+        safe = np.where(diagonal_only != 0, diagonal_only, 1.0)
+        return np.asarray(np.eye(n) / safe[..., None, :].swapaxes(-1, -2), np.float64)

@@ -228,3 +228,20 @@ def test_random_io_datasets_converge_or_report(seed, io, shock):
     if ok.any():
         assert_allclose(eq.shares[ok].sum(axis=1), 1.0, rtol=1e-9)
         assert np.all(eq.flows[ok] >= 0)
+
+
+def test_dense_jacobian_is_the_product_applied_to_the_identity():
+    flows, gamma, tariff, theta = dataset(13)
+    rng = np.random.default_rng(13)
+    base = accounts.aggregates(flows, gamma, tariff)
+    tau = rng.uniform(0.9, 1.4, size=(2, *flows.shape))
+    new_tariff = tariff + rng.uniform(0, 0.2, size=flows.shape)
+    batch = accounts.batch_inputs(base, theta, tau, None, new_tariff)
+    n, _, s = flows.shape
+    state = system.evaluate(base, batch, rng.normal(scale=0.05, size=(2, n, s)))
+    v = rng.normal(size=(2, s, n, 3))
+    product = system.jacobian_apply(base, system.linearise(base, batch, state), v)
+    dense = system.dense_jacobian(base, batch, state)
+    assert_allclose(
+        product.reshape(2, s * n, 3), dense @ v.reshape(2, s * n, 3), atol=1e-12
+    )

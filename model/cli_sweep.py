@@ -66,8 +66,12 @@ def add_parser(commands: Any, read_levers: ReadLevers) -> None:
     sweep.add_argument("--seed", type=int, metavar="S", help="seed of the draws")
     sweep.add_argument("--base", metavar="SCENARIO", help="preset id or JSON")
     where = sweep.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, default=1, metavar="K")
-    where.add_argument("--scheduler", metavar="tcp://HOST:PORT")
+    where.add_argument(
+        "--workers", type=int, default=1, metavar="K", help="local worker processes"
+    )
+    where.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", help="an existing Dask scheduler"
+    )
     sweep.add_argument("--out", required=True, metavar="FILE.csv")
     sweep.set_defaults(handler=lambda args: _sweep(args, read_levers))
 

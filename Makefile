@@ -1,7 +1,8 @@
 # Developer entry points. `make test` runs exactly what CI runs (bash .ci/run).
 #   make run                 serve the dashboard at http://localhost:8501
 #   make test [ARGS="-m 'not browser'"]   lint + all tests (installs chromium + dev deps)
-#   make data                rebuild assets/data/baseline_icio2022 from OECD ICIO 2022
+#   make data                rebuild assets/data/baseline_icio2022 (8 x 7) and
+#                            assets/data/icio2022 (80 x 50) from OECD ICIO 2022
 #                            (own venv .venv-data from requirements-data.txt)
 #   make bench | lint | clean
 
@@ -47,7 +48,8 @@ test:                               ## same command path as CI; ARGS go to pytes
 
 data: $(DATA_VENV)/.installed      ## rewrite the committed ICIO files (byte for byte)
 	$(DATA_VENV)/bin/python assets/data/baseline_icio2022/build.py
-	git status --short -- assets/data/baseline_icio2022
+	$(DATA_VENV)/bin/python assets/data/icio2022/build.py
+	git status --short -- assets/data/baseline_icio2022 assets/data/icio2022
 
 bench: dev                          ## solver + dashboard (rerun, browser latency, load)
 	$(BIN)/python -m benchmarks --app

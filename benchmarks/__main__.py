@@ -31,7 +31,9 @@
 Targets on the 2-core machine (DESIGN.md section 8): single solve <= 2 ms median,
 >= 2,000 solves/s batched, a decade path <= 30 ms, 200 draws over the decade <= 2 s.
 
-``python -m benchmarks --app`` adds an ``"app"`` object: the dashboard's rerun,
+``python -m benchmarks --scaling`` prints only the scaling curve of
+:mod:`benchmarks.scaling` (8 x 7 to the full 80 x 50 ICIO table with input-output
+links). ``python -m benchmarks --app`` adds an ``"app"`` object: the dashboard's rerun,
 slider-to-charts and cold-load times (:mod:`benchmarks.app`; starts its own
 ``streamlit run`` server and headless Chromium). ``make bench`` runs that.
 """
@@ -163,7 +165,17 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="also benchmark the dashboard (AppTest rerun, browser latency, load)",
     )
+    parser.add_argument(
+        "--scaling",
+        action="store_true",
+        help="only the solver's cost at 8 x 7, 20 x 10, 40 x 25 and 80 x 50",
+    )
     args = parser.parse_args(argv)
+    if args.scaling:
+        from benchmarks import scaling
+
+        print(json.dumps(scaling.run(), indent=2))
+        return
     base = load_baseline()
     simulate({}, base)  # warm-up
     result: dict[str, object] = {

@@ -14,11 +14,14 @@
     p90). ``--flows-out FLOWS.csv`` also writes every bilateral flow
     (:meth:`model.simulation.Simulation.bilateral_flows`): values at producer
     prices and volumes at 2022 prices, deflated by the delivered price.
-``counterfactual --flows F.csv [--shock S.csv] [--tariff T.csv] [--io IO.csv]
---theta T --out R.json``
+``counterfactual --flows F.csv | --dataset NAME [--shock S.csv] [--tariff T.csv]
+[--io IO.csv] --theta T --out R.json``
     Solve the same model on the user's own flows (at producer prices, net of the
-    baseline tariff), trade-cost shock, tariffs and input-output shares (formats
-    in :mod:`model.userdata` and :mod:`model.userdata_io`) and write welfare,
+    baseline tariff) or a built-in dataset (:mod:`model.datasets`: ``icio2022``,
+    OECD ICIO 2022 at 80 economies x 50 industries with its input-output shares;
+    ISO3 and ISIC codes in the shock and tariff files), trade-cost shock, tariffs
+    and input-output shares (formats in :mod:`model.userdata` and
+    :mod:`model.userdata_io`) and write welfare,
     final-goods price-index, value-added and tariff-revenue changes by region and
     the change of every pair with a baseline flow.
 ``explain SCENARIO [--base SCENARIO] [--years FIRST-LAST] --out FILE``
@@ -27,6 +30,8 @@
     values (:mod:`model.attribution`); with ``--years`` every year of the decade
     path, from the no-policy path. ``.json`` or ``.csv`` (one row per metric, key
     and year, a column per group).
+``sweep (--draws N | --grid N) [--dataset NAME] ... --out F.csv``
+    Monte Carlo or yard x fence sweep on Dask (:mod:`model.cli_sweep`).
 ``frontier [--grid N] [--base SCENARIO] --out F.csv``
     Solve the yard x fence grid (:mod:`model.sweeps`) around a base scenario in
     one batched call, write one row per cell with every headline metric and
@@ -54,7 +59,9 @@ import numpy as np
 
 from model import (
     attribution,
+    cli_sweep,
     counterfactual,
+    datasets,
     dynamics,
     equilibrium,
     sweeps,
@@ -144,7 +151,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=COUNTERFACTUAL_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    cf.add_argument("--flows", required=True, metavar="F.csv", help="baseline flows")
+    source = cf.add_mutually_exclusive_group(required=True)
+    source.add_argument("--flows", metavar="F.csv", help="baseline flows")
+    source.add_argument(
+        "--dataset",
+        choices=datasets.NAMES,
+        help="built-in flows and IO shares instead of --flows",
+    )
     cf.add_argument("--shock", metavar="S.csv", help="trade-cost factors")
     cf.add_argument("--tariff", metavar="TARIFF.csv", help="baseline and new tariffs")
     cf.add_argument("--io", metavar="IO.csv", help="input-output shares")
@@ -184,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fr.add_argument("--out", required=True, metavar="F.csv", help="a .csv file")
     fr.set_defaults(handler=_frontier)
+    cli_sweep.add_parser(commands, read_levers)
     return parser
 
 
@@ -240,7 +254,14 @@ def _write(out: str, text: str) -> None:
 
 
 def _to_json(payload: dict[str, object]) -> str:
-    return json.dumps(payload, indent=2, allow_nan=False) + "\n"
+    """Indented JSON, except that the items of a ``"pairs"`` list take one line
+    each (written by the C encoder: a full table has 270,000 of them)."""
+    pairs = payload.get("pairs")
+    if not isinstance(pairs, list) or not pairs:
+        return json.dumps(payload, indent=2, allow_nan=False) + "\n"
+    head = json.dumps({**payload, "pairs": []}, indent=2, allow_nan=False)
+    items = ",\n    ".join(json.dumps(p, allow_nan=False) for p in pairs)
+    return head.replace('"pairs": []', f'"pairs": [\n    {items}\n  ]', 1) + "\n"
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -429,7 +450,10 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _counterfactual(args: argparse.Namespace) -> int:
     _output_kind(args.out, (".json",))
-    flows = userdata.read_flows(args.flows)
+    dataset = None if args.dataset is None else datasets.load(args.dataset)
+    if dataset is not None and args.io is not None:
+        raise ValueError(f"--io: the dataset {dataset.name} has its own IO shares")
+    flows = userdata.read_flows(args.flows) if dataset is None else dataset.flows
     tau_hat = None if args.shock is None else userdata.read_shock(args.shock, flows)
     tariffs = (
         userdata_io.no_tariffs(flows)
@@ -437,7 +461,9 @@ def _counterfactual(args: argparse.Namespace) -> int:
         else userdata_io.read_tariffs(args.tariff, flows)
     )
     gamma = (
-        None
+        dataset.gamma
+        if dataset is not None
+        else None
         if args.io is None
         else userdata_io.read_io(args.io, flows, tariffs.baseline)
     )

@@ -93,6 +93,11 @@ Input files are UTF-8 CSV with a header line (header = line 1):
          listed is 0. One-sector flows: sector = input_sector = all. Optional:
          without --io there are no intermediate inputs.
   theta  a number > 0 for every sector, or a CSV file sector,theta.
+--dataset icio2022 instead of --flows: OECD ICIO 2022 (2025 release), 80
+         economies (ISO3 codes, e.g. CHN, DEU, VNM) x 50 industries (ICIO's
+         ISIC Rev.4 codes, e.g. C26, C28) with its input-output shares (so no
+         --io), flows in USD million; final use by destination is an assumption
+         (assets/data/icio2022/icio2022.meta.json). No tariffs in the table.
 
 --out R.json (or - for stdout) gets
   {"regions": {R: {"welfare_change_pct", "price_index_change_pct",

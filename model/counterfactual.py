@@ -6,6 +6,8 @@ region and by trading pair.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
@@ -63,17 +65,28 @@ def report(
         }
         for k, region in enumerate(flows.regions)
     }
+    i, j, s = np.nonzero(x > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        trade = 100 * (solved.flows[0, i, j, s] / x[i, j, s] - 1)
+        base_share = gross[i, j, s] / spending_js[j, s]
+        share = 100 * (solved.shares[0, i, j, s] / base_share - 1)
+    share = np.where(base_share > 0, share, np.nan)
     pairs = [
         {
-            "exporter": flows.regions[i],
-            "importer": flows.regions[j],
-            "sector": flows.sectors[s],
-            "trade_change_pct": _pct(solved.flows[0, i, j, s], x[i, j, s]),
-            "import_share_change_pct": _pct(
-                solved.shares[0, i, j, s], gross[i, j, s] / spending_js[j, s]
-            ),
+            "exporter": flows.regions[a],
+            "importer": flows.regions[b],
+            "sector": flows.sectors[c],
+            "trade_change_pct": _number(d),
+            "import_share_change_pct": _number(e),
         }
-        for i, j, s in np.argwhere(x > 0)
+        for a, b, c, d, e in zip(
+            i.tolist(),
+            j.tolist(),
+            s.tolist(),
+            trade.tolist(),
+            share.tolist(),
+            strict=True,
+        )
     ]
     return {
         "regions": regions,
@@ -88,7 +101,7 @@ def report(
 
 
 def _number(value: float) -> float | None:
-    return float(value) if np.isfinite(value) else None
+    return float(value) if math.isfinite(value) else None
 
 
 def _pct(new: float, old: float) -> float | None:

@@ -291,7 +291,7 @@ class _Progress:
     max_residual: FloatArray  # (B, T)
     no_policy_years: list[tuple[int, IntArray]]  # (t, elements on that path)
     solved: list[SolvedYear]
-    warm_start: FloatArray  # (2, B, N, S) last log r_hat of the policy, cf solves
+    warm_start: FloatArray  # (2, B, N, S) last log p_hat of the policy, cf solves
 
     @classmethod
     def start(cls, n_batch: int, n_years: int, baseline: Baseline) -> _Progress:
@@ -378,8 +378,8 @@ def _solve_year(
         )
         cf, ok = eq, eq.converged
     with np.errstate(divide="ignore", invalid="ignore"):
-        warm_start[0, rows] = np.log(eq.r_hat)
-        warm_start[1, rows] = np.log(cf.r_hat)
+        warm_start[0, rows] = np.log(eq.p_hat)
+        warm_start[1, rows] = np.log(cf.p_hat)
     if not ok.all():  # a failed counterfactual fails the year too
         eq = _invalidate(eq, ok)
     return _Year(rows=rows, q_hat=q_hat, tau_hat=tau, eq=eq, cf=cf, ok=ok)

@@ -51,7 +51,7 @@ TAB_CHARTS = {
         "bilateral_change_heatmap",
         "china_imports_bars",
     },
-    "Winners and losers": {"welfare_bars", "tech_revenue"},
+    "Winners and losers": {"welfare_bars", "welfare_map", "tech_revenue"},
     "Trade-offs": set(tradeoffs.CHART_KEYS),
     "Compare": set(compare.CHART_KEYS),
     "Decade": {

@@ -52,6 +52,7 @@ ALLOWED = {
     *("Caliendo", "Parro", "Arkolakis"),
     *("Fajgelbaum", "Goldberg", "Kennedy", "Khandelwal"),
     *("theta", "delta", "kappa"),  # the model's symbols, spelled out
+    *("ICIO", "ISIC", "Natural", "Earth"),  # OECD tables, industry codes, map data
 }
 """Proper names and units that stay as they are in Chinese."""
 

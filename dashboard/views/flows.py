@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import fullres
 from dashboard.context import ViewContext
 from dashboard.figures import flows as figures
 from dashboard.i18n import sector, t
@@ -17,6 +18,9 @@ MEASURES = {
 
 
 def render(ctx: ViewContext) -> None:
+    if fullres.switch("fullres_flows", ctx.lang):
+        fullres.render_imports(ctx)
+        return
     sim, reference, lang = ctx.sim, ctx.reference, ctx.lang
     left, right = st.columns(2)
     left.plotly_chart(

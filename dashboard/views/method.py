@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard import fullres
 from dashboard.context import ViewContext
 from dashboard.i18n import (
     choice,
@@ -448,6 +449,7 @@ def render(ctx: ViewContext) -> None:
     _table(metric_table(lang), "definition", lang=lang)
 
     _data(baseline, lang)
+    fullres.render_mapping(lang)
     _preset(preset, lang)
 
     st.subheader(t("views.method.limitations", lang))

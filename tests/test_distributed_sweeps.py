@@ -1,8 +1,9 @@
 """Dask sweeps: a 2-worker local cluster gives exactly the rows solved in process.
 
-The cluster's workers are forked from the test process (dask's default start
-method, spawn, re-imports numpy and the model in every worker: about 10 s more on
-a busy 2-core machine); the command line keeps the default.
+The cluster's workers start from a fork server (dask's default start method,
+spawn, re-imports numpy and the model in every worker: about 10 s more on a busy
+2-core machine; a plain fork of the test process, which by then runs threads of
+earlier tests, can deadlock). The command line keeps the default.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def _in_process(sweep: ds.Sweep) -> np.ndarray:
 
 def test_monte_carlo_on_two_workers_matches_in_process_rows() -> None:
     sweep = ds.monte_carlo_sweep("baseline", BASE, draws=120, seed=11)
-    with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
+    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
         result = ds.run(sweep, workers=2, show_progress=False)
     assert result.workers == 2
     frame = result.frame

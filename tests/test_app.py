@@ -60,6 +60,7 @@ TAB_CHARTS = {
         "decade_self_sufficiency",
         "decade_welfare",
         "decade_tornado",
+        "decade_trend",
     },
     "Method and sources": set(),
 }

@@ -283,6 +283,9 @@ def test_monte_carlo_is_reproducible_and_bands_are_ordered(baseline):
         assert np.all(q[1][finite] <= q[2][finite]), name
     band = one.band("china_tech_capability_ratio")
     assert band[2, -1] > band[0, -1]  # the draws do spread
+    phi = one.paths.inputs.phi  # the cost of indigenisation is drawn too
+    assert phi is not None and 0.5 <= phi.min() < phi.max() <= 1.5
+    assert_array_equal(phi, two.paths.inputs.phi)
     assert not np.array_equal(band, other.band("china_tech_capability_ratio"))
     # draws stay inside the documented ranges
     inputs = one.paths.inputs
@@ -366,6 +369,7 @@ def test_failed_draws_are_left_out_of_the_bands_and_counted(baseline, monkeypatc
     assert np.all(np.isnan(bands.paths.values["world_welfare_change_pct"][0]))
     assert np.all(np.isfinite(bands.band("world_welfare_change_pct")))
     assert bands.to_dict()["monte_carlo"]["failed"] == [1, 1, 1]
+    assert bands.to_dict()["monte_carlo"]["failed_draws"] == 1
 
 
 @pytest.mark.parametrize(

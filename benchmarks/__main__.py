@@ -14,7 +14,9 @@
   difference in prices and the ratio of scipy's time to ours.
 
 * ``decade_path_ms``: one yearly path 2022-2035 of :mod:`model.dynamics` along the
-  real policy timeline (the dated built-in presets), median [ms];
+  real policy timeline (the dated built-in presets), each year against its market
+  trend, median [ms]; ``decade_path_fixed_market_ms`` the same with the 2022
+  market held fixed (the path before the trend);
   ``monte_carlo_200_seconds``: 200 Monte Carlo draws of that path
   (:mod:`model.uncertainty`), one batch per year, median of 3 runs [s];
   ``tornado_seconds``: the central case and every one-at-a-time swing, one batch.
@@ -115,6 +117,12 @@ def decade_benchmarks(base: Baseline) -> dict[str, object]:
         "decade_path_years": 2035 - 2022 + 1,
         "decade_path_ms": median_ms(
             lambda: dynamics.simulate_path(timeline, 2035, baseline=base), 20
+        ),
+        "decade_path_fixed_market_ms": median_ms(
+            lambda: dynamics.simulate_path(
+                timeline, 2035, baseline=base, market_growth=False
+            ),
+            20,
         ),
         "monte_carlo_200_seconds": statistics.median(times),
         "monte_carlo_200_failed_draws": int(bands.failed.max()),

@@ -349,7 +349,8 @@ def _decade(
     """
     first, last = years
     timeline = scenario_timeline(levers, BASE_YEAR)
-    path = dynamics.simulate_path(timeline, last)
+    grow = bool(levers["market_growth"])
+    path = dynamics.simulate_path(timeline, last, market_growth=grow)
     failed = np.flatnonzero(~path.converged[0])
     if failed.size:
         year = path.years[failed[0]]
@@ -364,6 +365,7 @@ def _decade(
         "dynamics": {
             "start_year": BASE_YEAR,
             "parameters": dict(DYNAMIC_DEFAULTS),
+            "market_growth": grow,
             "units": shown["units"],
             "converged": shown["converged"],
             "seconds": path.seconds,
@@ -371,7 +373,9 @@ def _decade(
     }
     if draws is not None:
         seed = uncertainty.DEFAULT_SEED if seed is None else seed
-        bands = uncertainty.monte_carlo(timeline, last, draws, seed).window(first, last)
+        bands = uncertainty.monte_carlo(
+            timeline, last, draws, seed, market_growth=grow
+        ).window(first, last)
         payload.update(bands.to_dict())
     return payload
 

@@ -23,7 +23,7 @@ range are errors.
 --draws N          (with --years) add "bands": {output: {"p10", "p50", "p90"}}
                    from N Monte Carlo draws (1-10000) over the trade elasticities
                    and the dynamic parameters, and "monte_carlo": {draws, seed,
-                   failed per year}
+                   failed per year, failed_draws in all}
 --seed S           seed of the draws (default 2022): same seed, same bands
 
 --flows-out FLOWS.csv  also write every bilateral flow, N x N x S rows

@@ -6,13 +6,17 @@ Values are USD bn at 2022 prices; ratios and shares are unitless.
 
 Outputs per year (:data:`OUTPUTS`)
 ----------------------------------
+Every year is measured against its trend baseline ``X_t``
+(:mod:`model.market_trend`; the 2022 baseline when the market is held fixed):
+USD figures are those of a year-t-sized market [USD bn at 2022 prices].
+
 ``china_tech_capability_ratio``: China's technology capability relative to the
 no-policy path, the geometric mean of its capacities over the technology sectors
-weighted by China's 2022 spending shares (the weights of
+weighted by China's spending shares on the year's trend (the weights of
 ``china_tech_price_change_pct``) [ratio]::
 
     capability[b, t] = exp(sum_s a_s log q_hat_t[b, c, s]),
-    a_s = E[c, s] / sum_s' E[c, s'],  E[c, s] = sum_i X[i, c, s] (2022) [USD bn]
+    a_s = E[c, s] / sum_s' E[c, s'],  E[c, s] = sum_i X_t[i, c, s] [USD bn]
 
 By sector, ``china_tech_capacity_ratio`` = ``q_hat_t[b, c, s]``, the capacity used
 in year t's solve [ratio]. ``china_self_sufficiency_share``: China's domestic
@@ -21,22 +25,28 @@ share of its own spending in each technology sector, ``pi'[c, c, s]`` (values)
 ``coalition_tech_revenue_change_usd_bn`` and ``world_welfare_change_pct``),
 welfare by region, and ``cumulative_coalition_revenue_lost_usd_bn``, the running
 sum over the years from 2022 of ``-coalition_tech_revenue_change_usd_bn``
-(undiscounted, 2022 prices) [USD bn].
+(undiscounted, 2022 prices) [USD bn]. ``china_indigenisation_cost_usd_bn``: the
+year's cost of the capacity China paid for
+(:func:`model.law_of_motion.indigenisation_cost`) [USD bn]; China's welfare, and
+with it world welfare, is net of it: ``W_hat[c] - C / F_t[c]``.
+``world_tech_market_usd_bn`` by sector: the world market, sales of every
+supplier to every buyer ``sum_{i,j} X'[i, j, s]`` [USD bn]; on the no-policy
+path, the trend.
 
 Measurement (:func:`measure_outputs`)
 -------------------------------------
 A year on the no-policy path (no trade policy and every capacity at 1) has the
 outputs of the static model's default scenario, whose zero shock returns the
 baseline exactly; every other year's metrics come from its policy equilibrium
-(:func:`model.metrics.compute_metrics`, all solved years in one batch). A batch
+(:func:`model.metrics.compute_metrics`, one batch per baseline). A batch
 element whose equilibrium failed in year t has NaN outputs from year t on, and so
 has its running sum.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -76,6 +86,12 @@ OUTPUTS: tuple[OutputInfo, ...] = (
         "Coalition technology revenue lost since 2022",
         "scalar",
     ),
+    OutputInfo(
+        "china_indigenisation_cost_usd_bn",
+        "USD bn",
+        "China's cost of the capacity it paid for",
+        "scalar",
+    ),
     *(
         OutputInfo(m.name, m.unit, m.label, "scalar")
         for m in metrics.METRICS
@@ -91,6 +107,12 @@ OUTPUTS: tuple[OutputInfo, ...] = (
         "china_tech_capacity_ratio",
         "ratio to the no-policy path",
         "China's technology capacity",
+        "sector",
+    ),
+    OutputInfo(
+        "world_tech_market_usd_bn",
+        "USD bn",
+        "World market (sales of all suppliers)",
         "sector",
     ),
     OutputInfo("welfare_change_pct", "%", "Welfare", "region"),
@@ -122,6 +144,7 @@ class DecadePath:
     converged: BoolArray  # (B, T)
     max_residual: FloatArray  # (B, T)
     seconds: float  # wall-clock time of the whole batch [s]
+    market_growth: bool = True  # False: the 2022 market held fixed
 
     @property
     def size(self) -> int:
@@ -171,6 +194,7 @@ class DecadePath:
             converged=self.converged[:, a:b],
             max_residual=self.max_residual[:, a:b],
             seconds=self.seconds,
+            market_growth=self.market_growth,
         )
 
     def to_dict(self, b: int = 0) -> dict[str, object]:
@@ -236,6 +260,8 @@ class SolvedYear:
         (N,) the lever state's coalition weights [share].
     covered_share : FloatArray
         (N, S) the lever state's covered share of sales into China [share].
+    indigenisation_cost : FloatArray
+        (m,) the year's cost of the capacity China paid for [USD bn].
     """
 
     t: int
@@ -244,22 +270,26 @@ class SolvedYear:
     tau_hat: FloatArray
     coalition_weight: FloatArray
     covered_share: FloatArray
+    indigenisation_cost: FloatArray
 
 
 def measure_outputs(
     n_batch: int,
-    n_years: int,
+    years: Sequence[int],
     no_policy_years: Sequence[tuple[int, IntArray]],
     solved: Sequence[SolvedYear],
     capacity: FloatArray,
     baseline: Baseline,
+    flows_of: Callable[[int], FloatArray],
 ) -> dict[str, FloatArray]:
     """Every output of :data:`OUTPUTS` for every element and year.
 
     Parameters
     ----------
-    n_batch, n_years : int
-        B elements, T years.
+    n_batch : int
+        B elements.
+    years : sequence of int
+        The T years of the path.
     no_policy_years : sequence of (int, IntArray)
         Year index and the elements that were on the no-policy path that year.
     solved : sequence of SolvedYear
@@ -268,6 +298,9 @@ def measure_outputs(
         (B, T, N, K) technology capacities used in each year's solve [ratio].
     baseline : Baseline
         The 2022 baseline.
+    flows_of : callable
+        The baseline flows a year was solved against (N, N, S) [USD bn]; the same
+        array for years with the same baseline.
 
     Returns
     -------
@@ -277,11 +310,21 @@ def measure_outputs(
     """
     n_tech = int(np.isin(baseline.sectors, TECH_SECTORS).sum())
     shape = {"scalar": (), "sector": (n_tech,), "region": (len(baseline.regions),)}
-    out = {o.name: np.full((n_batch, n_years, *shape[o.by]), np.nan) for o in OUTPUTS}
+    out = {
+        o.name: np.full((n_batch, len(years), *shape[o.by]), np.nan) for o in OUTPUTS
+    }
     if no_policy_years:
         _fill_no_policy_years(out, no_policy_years, baseline)
-    if solved:
-        _fill_solved_years(out, solved, capacity, baseline)
+        tech = np.isin(baseline.sectors, TECH_SECTORS)
+        for t, rows in no_policy_years:
+            markets = flows_of(years[t]).sum(axis=(0, 1))[tech]
+            out["world_tech_market_usd_bn"][rows, t] = markets
+    by_baseline: dict[int, list[SolvedYear]] = {}
+    for year in solved:
+        by_baseline.setdefault(id(flows_of(years[year.t])), []).append(year)
+    for group in by_baseline.values():
+        flows = flows_of(years[group[0].t])
+        _fill_solved_years(out, group, capacity, flows, baseline)
     # running sum: a failed year is NaN and so is every later year (never solved)
     out["cumulative_coalition_revenue_lost_usd_bn"][:] = np.cumsum(
         -out["coalition_tech_revenue_change_usd_bn"], axis=1
@@ -309,27 +352,34 @@ def _fill_no_policy_years(
     out["china_self_sufficiency_share"][rows, cols] = eq.shares[0, chn, chn, tech]
     out["china_tech_capacity_ratio"][rows, cols] = 1.0
     out["china_tech_capability_ratio"][rows, cols] = 1.0
+    out["china_indigenisation_cost_usd_bn"][rows, cols] = 0.0
 
 
 def _fill_solved_years(
     out: dict[str, FloatArray],
     solved: Sequence[SolvedYear],
     capacity: FloatArray,
+    flows: FloatArray,
     baseline: Baseline,
 ) -> None:
-    """Metrics of every solved year in one batched call, written into ``out``."""
+    """Metrics of the solved years of one baseline ``flows`` in one batched call,
+    written into ``out``."""
     regions, sectors = baseline.regions, baseline.sectors
     n, n_sectors = len(regions), len(sectors)
     chn = regions.index(TARGET)
     tech = np.isin(sectors, TECH_SECTORS)
-    flows = baseline.flows_usd_bn
     spending_c = flows[:, chn, :].sum(axis=0)
     weight_t = spending_c[tech] / spending_c[tech].sum()
-    eq = equilibrium.Equilibrium(
-        *(
-            np.concatenate([getattr(y.equilibrium, f.name) for y in solved])
-            for f in fields(equilibrium.Equilibrium)
-        )
+    cost = np.concatenate([y.indigenisation_cost for y in solved])
+    eq = charge_china(
+        equilibrium.Equilibrium(
+            *(
+                np.concatenate([getattr(y.equilibrium, f.name) for y in solved])
+                for f in fields(equilibrium.Equilibrium)
+            )
+        ),
+        cost,
+        chn,
     )
     tau = np.concatenate([y.tau_hat for y in solved])
     weight = np.concatenate(
@@ -352,3 +402,41 @@ def _fill_solved_years(
     china = capacity[r, c][:, chn]
     out["china_tech_capacity_ratio"][r, c] = china
     out["china_tech_capability_ratio"][r, c] = np.exp(np.log(china) @ weight_t)
+    out["china_indigenisation_cost_usd_bn"][r, c] = cost[ok]
+    out["world_tech_market_usd_bn"][r, c] = eq.flows[ok].sum(axis=(1, 2))[:, tech]
+
+
+def charge_china(
+    eq: equilibrium.Equilibrium, cost: FloatArray, china: int
+) -> equilibrium.Equilibrium:
+    """The equilibria with China's welfare net of the year's cost ``cost`` (B,)
+    [USD bn]: ``W_hat[c] - C / F[c]``, ``F`` the baseline final spending. The
+    resources buy China's final basket, so no price or flow changes."""
+    welfare = eq.welfare_hat.copy()
+    welfare[:, china] -= cost / eq.baseline_spending[:, china]
+    return replace(
+        eq,
+        welfare_hat=welfare,
+        welfare_change_pct=100 * (welfare - 1),
+        welfare_change_value=(welfare - 1) * eq.baseline_spending,
+    )
+
+
+def take_elements(eq: equilibrium.Equilibrium, idx: slice) -> equilibrium.Equilibrium:
+    """The batch elements ``idx`` of the equilibria."""
+    return equilibrium.Equilibrium(*(getattr(eq, f.name)[idx] for f in fields(eq)))
+
+
+def invalidate_elements(
+    eq: equilibrium.Equilibrium, ok: BoolArray
+) -> equilibrium.Equilibrium:
+    """The equilibrium with every result of the elements not ``ok`` set to NaN."""
+    values = {}
+    for f in fields(eq):
+        arr = getattr(eq, f.name)
+        if f.name in ("iterations", "max_residual", "converged"):
+            values[f.name] = arr if f.name != "converged" else arr & ok
+        else:
+            mask = ok.reshape((-1,) + (1,) * (arr.ndim - 1))
+            values[f.name] = np.where(mask, arr, np.nan)
+    return equilibrium.Equilibrium(**values)

@@ -17,14 +17,18 @@ Units and notation: ``i`` a region, ``c`` = China, ``s`` a technology sector (th
 six of :data:`model.names.TECH_SECTORS`; capacities of ``rest`` never move),
 ``t`` a year. Values are USD bn at 2022 prices; ratios are unitless.
 
-The no-policy path
-------------------
-The static model has no trend: with no policy every year is the 2022 baseline
-(the zero shock returns it exactly), and capacities stay where they are. So the
-*no-policy path* is the baseline repeated, and every output is measured against
-it: ``k = 1`` and every change is 0 on the no-policy path. ``k[i, s]`` is the
-technology capacity of region ``i`` in sector ``s`` relative to the no-policy
-path [ratio]; ``k = 1`` in 2022.
+The no-policy path: the market trend
+------------------------------------
+Year t is solved against the *trend baseline* ``X_t`` of
+:mod:`model.market_trend`: every sector's world market on its documented trend
+(AI accelerators from the calibration's USD 12bn in 2022 to Omdia's USD 78bn in
+2024 and on), so that revenue lost in 2030 is measured in a 2030-sized market.
+The zero shock returns ``X_t`` exactly, so the *no-policy path* is the trend, and
+every output is measured against it: ``k = 1`` and every change is 0 on the
+no-policy path. ``k[i, s]`` is the technology capacity of region ``i`` in sector
+``s`` relative to the trend [ratio]; ``k = 1`` in 2022. With
+``market_growth=False`` every year is the 2022 baseline ("2022 market held
+fixed"), the contrast.
 
 Year t
 ------
@@ -36,8 +40,10 @@ Year t
    ``q_static`` holds the levers' one-year capacity effects: the CHIPS Act's
    added U.S. capacity (a level while the lever is in force) and one year of
    China's R&D push ``1 + china_rd_push_pct / 100``.
-2. Policy equilibrium: solve with ``(tau_hat, q_hat_t)``. Its metrics are the
-   year's outputs (:mod:`model.decade_outputs`).
+2. Policy equilibrium: solve with ``(tau_hat, q_hat_t)`` against ``X_t``. Its
+   metrics are the year's outputs (:mod:`model.decade_outputs`), China's welfare
+   net of the year's cost of the capacity it paid for
+   (:func:`model.law_of_motion.indigenisation_cost`).
 3. Counterfactual at the same capacities: solve with ``tau_hat = 1`` and the
    same ``q_hat_t``. It says what the trade policy itself does this year, given
    where capacities stand. (Not needed, and not solved, in a year with no trade
@@ -48,23 +54,21 @@ Year t
    ``k[i, s] * exp(rho (r - 1))`` for suppliers, ``k[c, s] * (1 + push)
    * exp(kappa max(1 - w, 0) - delta (1 - w))`` for China. In a year with no trade
    policy both drivers are 1 and only the R&D push moves China's capacities.
+   ``I``, the part of China's log capacity kappa and the push made (what China
+   pays for), grows by ``kappa max(1 - w, 0) + log(1 + push)``.
 
 A year with no trade policy and every capacity at 1 is on the no-policy path:
-nothing is solved, its outputs are the baseline's.
+nothing is solved, its outputs are the trend's.
 
 Batches
 -------
 :func:`simulate_paths` solves B paths at once, one set of inputs each
-(:class:`~model.dynamic_parameters.Inputs`: rho, delta, kappa [per year] and
-optionally theta by sector [unitless]); every year is one solve for all of them.
-Inputs with theta replace the ``elasticities`` lever: the trade-cost equivalent
-of the fence is recomputed at each element's theta with the covered-share
-formula of :mod:`model.policy`. Monte Carlo bands and tornado swings over these
-inputs are in :mod:`model.uncertainty`.
-
-Non-convergence is never hidden: a batch element whose policy or counterfactual
-equilibrium fails in year t has NaN outputs from year t on and
-``converged[b, t] = False``; it is not solved again.
+(:class:`~model.dynamic_parameters.Inputs`); every year is one solve for all of
+them. Inputs with theta replace the ``elasticities`` lever (the fence's
+trade-cost equivalent is recomputed at each element's theta, :mod:`model.policy`).
+Monte Carlo bands and tornado swings are in :mod:`model.uncertainty`. An element
+whose policy or counterfactual equilibrium fails in year t has NaN outputs from
+year t on and ``converged[b, t] = False``; it is not solved again.
 
 References
 ----------
@@ -77,14 +81,20 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from model import equilibrium, law_of_motion, policy
+from model import equilibrium, law_of_motion, market_trend, policy
 from model.data import Baseline, load_baseline
-from model.decade_outputs import DecadePath, SolvedYear, measure_outputs
+from model.decade_outputs import (
+    DecadePath,
+    SolvedYear,
+    invalidate_elements,
+    measure_outputs,
+    take_elements,
+)
 from model.dynamic_parameters import Inputs, central_inputs
 from model.levers import DEFAULT_LEVERS, Levers
 from model.names import TARGET, TECH_SECTORS
@@ -107,6 +117,8 @@ def simulate_paths(
     end_year: int = DEFAULT_END_YEAR,
     inputs: Inputs | None = None,
     baseline: Baseline | None = None,
+    *,
+    market_growth: bool = True,
 ) -> DecadePath:
     """Solve a batch of yearly paths from BASE_YEAR to ``end_year``.
 
@@ -122,6 +134,10 @@ def simulate_paths(
         the central values and each year's ``elasticities`` lever.
     baseline : Baseline, optional
         The 2022 baseline; loaded when not given.
+    market_growth : bool
+        True: each year is solved against its market trend
+        (:func:`model.market_trend.trend_flows`); False: the 2022 market held
+        fixed.
 
     Returns
     -------
@@ -152,16 +168,19 @@ def simulate_paths(
         if not st.trade_policy and np.all(q_hat == 1):
             _record_no_policy_year(progress, t, rows)
             continue
-        year = _solve_year(st, rows, q_hat, baseline, progress.warm_start)
-        _record_solved_year(progress, t, st, year, baseline)
+        flows = _flows_of(baseline, years[t], market_growth)
+        year = _solve_year(st, rows, q_hat, flows, baseline, progress.warm_start)
+        cost = _cost_of_year(progress, st, year, flows, inputs, baseline)
+        _record_solved_year(progress, t, st, year, cost, baseline)
         _advance_capacities(progress, st, year, inputs, baseline)
     values = measure_outputs(
         inputs.size,
-        len(years),
+        years,
         progress.no_policy_years,
         progress.solved,
         progress.capacity,
         baseline,
+        lambda year: _flows_of(baseline, year, market_growth),
     )
     return DecadePath(
         years=years,
@@ -175,7 +194,15 @@ def simulate_paths(
         converged=progress.converged,
         max_residual=progress.max_residual,
         seconds=time.perf_counter() - start,
+        market_growth=market_growth,
     )
+
+
+def _flows_of(baseline: Baseline, year: int, market_growth: bool) -> FloatArray:
+    """The baseline flows year ``year`` is solved against [USD bn]."""
+    if market_growth:
+        return market_trend.trend_flows(baseline, year)
+    return baseline.flows_usd_bn
 
 
 def simulate_path(
@@ -186,14 +213,21 @@ def simulate_path(
     delta: float | None = None,
     kappa: float | None = None,
     baseline: Baseline | None = None,
+    phi: float | None = None,
+    market_growth: bool = True,
 ) -> DecadePath:
     """One path with the given (default: central) dynamic parameters.
 
-    See :func:`simulate_paths`; ``rho``, ``delta``, ``kappa`` [per year] default
-    to the central values of :data:`model.dynamic_parameters.DYNAMIC_PARAMETERS`.
+    See :func:`simulate_paths`; ``rho``, ``delta``, ``kappa`` [per year] and
+    ``phi`` [ratio] default to the central values of
+    :data:`model.dynamic_parameters.DYNAMIC_PARAMETERS`.
     """
     return simulate_paths(
-        timeline, end_year, central_inputs(rho, delta, kappa), baseline
+        timeline,
+        end_year,
+        central_inputs(rho, delta, kappa, phi),
+        baseline,
+        market_growth=market_growth,
     )
 
 
@@ -285,6 +319,7 @@ class _Progress:
     """The batch between years: capacities, who is alive, what was solved."""
 
     k_state: FloatArray  # (B, N, S) capacities before this year [ratio]
+    paid_log: FloatArray  # (B, T) China's log capacity made by kappa, push
     alive: BoolArray  # (B,) no failed year yet
     capacity: FloatArray  # (B, T, N, K) capacities used in each year's solve
     converged: BoolArray  # (B, T)
@@ -299,6 +334,7 @@ class _Progress:
         n_tech = int(np.isin(baseline.sectors, TECH_SECTORS).sum())
         return cls(
             k_state=np.ones((n_batch, n, n_sectors)),
+            paid_log=np.zeros((n_batch, n_tech)),
             alive=np.ones(n_batch, dtype=bool),
             capacity=np.full((n_batch, n_years, n, n_tech), np.nan),
             converged=np.zeros((n_batch, n_years), dtype=bool),
@@ -322,7 +358,7 @@ class _Year:
 
 
 def _record_no_policy_year(progress: _Progress, t: int, rows: IntArray) -> None:
-    """The no-policy path: the 2022 baseline exactly, nothing to solve."""
+    """The no-policy path: the year's trend exactly, nothing to solve."""
     progress.no_policy_years.append((t, rows))
     progress.converged[rows, t] = True
     progress.max_residual[rows, t] = 0.0
@@ -333,6 +369,7 @@ def _solve_year(
     st: _State,
     rows: IntArray,
     q_hat: FloatArray,
+    flows: FloatArray,
     baseline: Baseline,
     warm_start: FloatArray,
 ) -> _Year:
@@ -341,7 +378,7 @@ def _solve_year(
     solution of the year before (``warm_start``, updated in place): capacities
     move little from one year to the next, so Newton's method needs fewer steps.
     """
-    regions, sectors, flows = baseline.regions, baseline.sectors, baseline.flows_usd_bn
+    regions, sectors = baseline.regions, baseline.sectors
     m, n, n_sectors = rows.size, len(regions), len(sectors)
     tau = st.tau_hat if st.tau_hat.shape[0] == 1 else st.tau_hat[rows]
     tau = np.broadcast_to(tau, (m, n, n, n_sectors))
@@ -361,7 +398,7 @@ def _solve_year(
             region_names=regions,
             sector_names=sectors,
         )
-        eq, cf = _take(both, slice(0, m)), _take(both, slice(m, 2 * m))
+        eq, cf = take_elements(both, slice(0, m)), take_elements(both, slice(m, 2 * m))
         ok = eq.converged & cf.converged
     else:
         eq = equilibrium.solve(
@@ -381,12 +418,37 @@ def _solve_year(
         warm_start[0, rows] = np.log(eq.p_hat)
         warm_start[1, rows] = np.log(cf.p_hat)
     if not ok.all():  # a failed counterfactual fails the year too
-        eq = _invalidate(eq, ok)
+        eq = invalidate_elements(eq, ok)
     return _Year(rows=rows, q_hat=q_hat, tau_hat=tau, eq=eq, cf=cf, ok=ok)
 
 
+def _cost_of_year(
+    progress: _Progress,
+    st: _State,
+    year: _Year,
+    flows: FloatArray,
+    inputs: Inputs,
+    baseline: Baseline,
+) -> FloatArray:
+    """(m,) the year's cost of the capacity China paid for [USD bn]: kappa's and
+    the push's part of the capacities solved with, this year's push included."""
+    china = baseline.regions.index(TARGET)
+    tech = np.isin(baseline.sectors, TECH_SECTORS)
+    gamma = st.gamma if st.gamma is not None else np.zeros_like(baseline.gamma)
+    value_added = (1 - gamma[china].sum(axis=1)) * flows[china].sum(axis=0)
+    paid = progress.paid_log[year.rows] + np.log1p(st.rd_push_pct / 100)
+    return law_of_motion.indigenisation_cost(
+        year.q_hat[:, china, tech], paid, value_added[tech], inputs.cost[year.rows]
+    )
+
+
 def _record_solved_year(
-    progress: _Progress, t: int, st: _State, year: _Year, baseline: Baseline
+    progress: _Progress,
+    t: int,
+    st: _State,
+    year: _Year,
+    cost: FloatArray,
+    baseline: Baseline,
 ) -> None:
     """Keep the year's equilibria for the outputs; an element that failed is done."""
     progress.solved.append(
@@ -397,6 +459,7 @@ def _record_solved_year(
             tau_hat=year.tau_hat,
             coalition_weight=st.coalition_weight,
             covered_share=st.covered_share,
+            indigenisation_cost=cost,
         )
     )
     good = year.rows[year.ok]
@@ -428,6 +491,10 @@ def _advance_capacities(
         m, n, n_sectors = year.q_hat.shape
         revenue, imports = np.ones((m, n, n_sectors)), np.ones((m, n_sectors))
     good = year.rows[year.ok]
+    tech = np.isin(baseline.sectors, TECH_SECTORS)
+    progress.paid_log[good] += law_of_motion.paid_log_growth(
+        imports[year.ok], inputs.kappa[good], st.rd_push_pct, tech
+    )
     progress.k_state[good] = law_of_motion.advance_capacities(
         progress.k_state[good],
         revenue[year.ok],
@@ -437,22 +504,5 @@ def _advance_capacities(
         inputs.kappa[good],
         st.rd_push_pct,
         china=china,
-        technology=np.isin(baseline.sectors, TECH_SECTORS),
+        technology=tech,
     )
-
-
-def _take(eq: equilibrium.Equilibrium, idx: slice) -> equilibrium.Equilibrium:
-    return equilibrium.Equilibrium(*(getattr(eq, f.name)[idx] for f in fields(eq)))
-
-
-def _invalidate(eq: equilibrium.Equilibrium, ok: BoolArray) -> equilibrium.Equilibrium:
-    """The equilibrium with every result of the elements not ``ok`` set to NaN."""
-    values = {}
-    for f in fields(eq):
-        arr = getattr(eq, f.name)
-        if f.name in ("iterations", "max_residual", "converged"):
-            values[f.name] = arr if f.name != "converged" else arr & ok
-        else:
-            mask = ok.reshape((-1,) + (1,) * (arr.ndim - 1))
-            values[f.name] = np.where(mask, arr, np.nan)
-    return equilibrium.Equilibrium(**values)

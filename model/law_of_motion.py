@@ -54,6 +54,29 @@ full-decoupling preset) grow infinitely fast in a year.
   into the state, so year ``n`` of a push has ``(1 + push)^n`` and the first year
   equals the static solve. Nothing is counted twice.
 
+Indigenisation is paid for
+--------------------------
+The capacity China owes to induced indigenisation and to its R&D push is not a
+free gain: it draws real resources out of China's final spending every year it
+is held (:func:`indigenisation_cost`). ``I[b, s]`` [log points] is the part of
+China's log capacity they made, ``I <- I + kappa max(1 - w, 0) + log(1 + push)``
+(:func:`paid_log_growth`); in year t the capacity used in the solve is ``q[b, c,
+s]`` (with the year's own push), of which ``q (1 - exp(-I_t))`` was paid for,
+``I_t`` including the year's push. The year's cost [USD bn]::
+
+    C[b] = phi[b] sum_{s in T} VA_t[c, s] q[b, c, s] (1 - exp(-I_t[b, s]))
+
+``VA_t[c, s] = beta[c, s] R_t[c, s]`` China's value added in s on the year's
+trend [USD bn]: the added capacity costs ``phi`` times the factor income it would
+earn at trend prices. Spent on China's final basket, the resources leave every
+price and flow of the equilibrium unchanged (final demand is the same; only its
+use changes from consumption to R&D) and lower China's real consumption:
+``W_hat[c] <- W_hat[c] - C / F_t[c]`` (:mod:`model.decade_outputs`). With ``phi
+= 1`` the added capacity is worth more than it costs only where the policy makes
+it scarcer than on the trend (China's factor price above its trend, ``r_hat >
+1``), a stated mechanism, not a free lunch. Learning lost through ``delta`` saves
+nothing and costs nothing.
+
 Design choices (ASSUMPTIONS, with the reason):
 
 * "Relative to the no-policy level" is the counterfactual at the *same*
@@ -189,6 +212,56 @@ def advance_capacities(
     growth[:, china, technology] = np.exp(kappa * np.maximum(gap, 0) - delta * gap)
     growth[:, china, technology] *= 1 + china_rd_push_pct / 100
     return capacity * growth
+
+
+def paid_log_growth(
+    import_ratio: FloatArray,
+    kappa: FloatArray | float,
+    china_rd_push_pct: float,
+    technology: BoolArray,
+) -> FloatArray:
+    """The year's log growth of China's capacity that induced indigenisation and
+    the R&D push make, ``kappa max(1 - w, 0) + log(1 + push / 100)`` (B, T) [log
+    points], over the technology sectors ``technology`` (S,) of ``w`` (B, S)."""
+    kappa = np.asarray(kappa, dtype=float).reshape(-1, 1)
+    gap = 1 - import_ratio[:, technology]
+    return kappa * np.maximum(gap, 0) + np.log1p(china_rd_push_pct / 100)
+
+
+def indigenisation_cost(
+    capacity: FloatArray,
+    paid_log: FloatArray,
+    value_added: FloatArray,
+    phi: FloatArray,
+) -> FloatArray:
+    """The year's cost of the capacity China paid for, ``C[b]`` (B,) [USD bn].
+
+    Parameters
+    ----------
+    capacity : FloatArray
+        ``q[b, c, s]`` (B, T), China's capacities in the year's solve [ratio to
+        the trend].
+    paid_log : FloatArray
+        ``I_t[b, s]`` (B, T), the part of their log made by indigenisation and the
+        push, the year's push included [log points].
+    value_added : FloatArray
+        ``VA_t[c, s]`` (T,), China's value added on the year's trend [USD bn].
+    phi : FloatArray
+        (B,) cost of indigenisation [ratio].
+
+    Examples
+    --------
+    Capacity 1.1 of which log(1.1) was paid for, value added 50, phi 1: the
+    0.1 x 50 = 5 USD bn of factor income the added capacity would earn.
+
+    >>> cost = indigenisation_cost(
+    ...     np.array([[1.1]]), np.log([[1.1]]), np.array([50.0]), np.array([1.0])
+    ... )
+    >>> round(float(cost[0]), 9)
+    5.0
+    """
+    added = capacity * -np.expm1(-paid_log)  # q (1 - exp(-I))
+    return phi * (added @ value_added)
 
 
 def _import_volume(

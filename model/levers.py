@@ -334,6 +334,17 @@ LEVERS: tuple[Lever, ...] = (
         "baseline): a dearer chip raises the cost of the hardware made with it. "
         "Off: every sector sells final goods only, the textbook contrast.",
     ),
+    Lever(
+        name="market_growth",
+        label="Markets grow (decade)",
+        group="assumptions",
+        unit="on/off",
+        default=True,
+        meaning="Decade tab only: each year's markets follow the documented trend "
+        "(AI accelerators from USD 12bn in 2022 to 78bn in 2024 and on). Off: the "
+        "2022 market held fixed, the contrast. The static scenario is 2022 either "
+        "way.",
+    ),
 )
 
 LEVERS_BY_NAME: dict[str, Lever] = {lever.name: lever for lever in LEVERS}

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from model.levers import DEFAULT_LEVERS, Levers
+from model.levers import DEFAULT_LEVERS, LEVERS, Levers
 
 Timeline = Sequence[tuple[int, Mapping[str, object]]]
 """A policy timeline: ``(year, lever mapping)`` entries in any order."""
@@ -164,3 +164,21 @@ def levers_in_force(timeline: Timeline, year: int) -> Levers:
     entry_years, states, _ = check_timeline(timeline)
     k = state_index(entry_years, year)
     return DEFAULT_LEVERS if k < 0 else states[k]
+
+
+def without_group(timeline: Timeline, group: str) -> list[tuple[int, Levers]]:
+    """The timeline with every lever of ``group`` at its default in every entry.
+
+    With ``group="china"`` (China's answers: its R&D push, Belt and Road) it is
+    what the controls do without China's own answers: the Decade tab's
+    "controls only" contrast.
+
+    Raises
+    ------
+    ValueError
+        An unknown group, or a bad timeline (as :func:`check_timeline`).
+    """
+    defaults = {lever.name: lever.default for lever in LEVERS if lever.group == group}
+    if not defaults:
+        raise ValueError(f"unknown lever group {group!r}")
+    return [(int(year), Levers(levers) | defaults) for year, levers in timeline]

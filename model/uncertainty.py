@@ -2,7 +2,7 @@
 
 The yearly path of :mod:`model.dynamics` rests on uncertain inputs: the trade
 elasticity theta of every sector [unitless] and the dynamic parameters rho, delta
-and kappa [per year] (defaults, ranges and reasoning in
+and kappa [per year] and phi [ratio] (defaults, ranges and reasoning in
 :data:`model.dynamic_parameters.DYNAMIC_PARAMETERS`). This module draws or swings
 them and solves all the resulting paths as one batch of
 :func:`model.dynamics.simulate_paths`: every year is one solve for all draws or
@@ -13,7 +13,7 @@ Monte Carlo
 :func:`monte_carlo` draws theta of every sector from a triangular distribution
 on the calibration's [low, high] with its mode at the central value
 (``assets/data/baseline/elasticities.csv``; FACTS.md section 5), independently
-across sectors (ASSUMPTION), and rho, delta, kappa uniformly on their ranges,
+across sectors (ASSUMPTION), and rho, delta, kappa, phi uniformly on their ranges,
 with a seeded ``numpy.random.Generator`` (:data:`DEFAULT_DRAWS` draws and
 :data:`DEFAULT_SEED` unless given; the same seed gives the same bands). It reports
 the 10th, 50th and 90th percentiles (:data:`QUANTILES`) of every output per year
@@ -24,7 +24,7 @@ formula of :mod:`model.policy`.
 Tornado
 -------
 :func:`tornado_paths` moves one parameter at a time to the low and the high end of
-its range (theta of each sector separately, then rho, delta, kappa), the others
+its range (theta of each sector separately, then rho, delta, kappa, phi), the others
 at their central values (calibrated central theta, default rho, delta, kappa).
 :meth:`TornadoPaths.table` ranks the swings of any output in any year by
 ``|high_value - low_value|``, in the output's unit.
@@ -153,7 +153,9 @@ class Bands:
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready ``{"bands": {output: {"p10", "p50", "p90"}}, "monte_carlo"}``;
-        a breakdown output is ``{key: {"p10", ...}}``."""
+        a breakdown output is ``{key: {"p10", ...}}``. ``monte_carlo`` holds the
+        draws, the seed, the draws left out by year (``failed``) and in all
+        (``failed_draws``: a draw that fails is out from that year on)."""
         bands: dict[str, object] = {}
         for info in OUTPUTS:
             q = self.quantiles[info.name]
@@ -170,6 +172,7 @@ class Bands:
                 "draws": self.paths.size,
                 "seed": self.seed,
                 "failed": [int(v) for v in self.failed],
+                "failed_draws": int(self.failed.max(initial=0)),
                 "seconds": self.paths.seconds,
             },
         }
@@ -199,12 +202,19 @@ def monte_carlo(
     n_draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
     baseline: Baseline | None = None,
+    *,
+    market_growth: bool = True,
 ) -> Bands:
-    """Monte Carlo over theta, rho, delta and kappa: ``n_draws`` paths in one
-    batch, p10/p50/p90 per year. The same seed gives the same bands."""
+    """Monte Carlo over theta, rho, delta, kappa and phi: ``n_draws`` paths in one
+    batch, p10/p50/p90 per year. The same seed gives the same bands.
+    ``market_growth`` as in :func:`model.dynamics.simulate_paths`."""
     baseline = baseline or load_baseline()
     paths = simulate_paths(
-        timeline, end_year, draw_inputs(n_draws, seed, baseline), baseline
+        timeline,
+        end_year,
+        draw_inputs(n_draws, seed, baseline),
+        baseline,
+        market_growth=market_growth,
     )
     return Bands(
         paths=paths,
@@ -265,11 +275,20 @@ def tornado_paths(
     timeline: Timeline,
     end_year: int = DEFAULT_END_YEAR,
     baseline: Baseline | None = None,
+    *,
+    market_growth: bool = True,
 ) -> TornadoPaths:
     """Solve the central case and every low/high swing (one batch, every year);
     :meth:`TornadoPaths.table` then gives the tornado of any output and year."""
     baseline = baseline or load_baseline()
+    paths = simulate_paths(
+        timeline,
+        end_year,
+        _tornado_inputs(baseline),
+        baseline,
+        market_growth=market_growth,
+    )
     return TornadoPaths(
-        paths=simulate_paths(timeline, end_year, _tornado_inputs(baseline), baseline),
+        paths=paths,
         swings=tornado_swings(baseline),
     )

@@ -62,6 +62,7 @@ ALIASES: dict[str, str] = {
     "belt_road_pct": "bri",
     "elasticities": "theta",
     "supply_chains": "io",
+    "market_growth": "market",
 }
 """Short URL key of every lever (the full lever name is accepted too)."""
 

@@ -60,6 +60,7 @@ TAB_CHARTS = {
         "decade_self_sufficiency",
         "decade_welfare",
         "decade_tornado",
+        "decade_trend",
     },
     "Reality check": {"reality_comparisons", "reality_literature"},
     "Method and sources": set(),

@@ -26,6 +26,7 @@ CHARTS = {
     "decade_self_sufficiency",
     "decade_welfare",
     "decade_tornado",
+    "decade_trend",
 }
 DRAWS = 12  # the script lowers the Monte Carlo draws to keep the tests quick
 
@@ -122,10 +123,66 @@ def test_moving_the_year_slider_moves_every_cursor_and_readout(at):
     assert not at.exception
     specs = charts(at)
     for key, spec in specs.items():
+        if key == "decade_trend":  # the trend is every year's, no cursor
+            continue
         if key != "decade_tornado":
             assert cursor_x(spec) == 2027, key
         assert spec["layout"]["title"]["text"].startswith("2027"), key
     assert all("2027" in m.label for m in at.metric)
+
+
+def test_the_trend_the_controls_alone_and_the_draws_are_shown(at):
+    at.run()
+    specs = charts(at)
+    trend = {t["name"]: t for t in specs["decade_trend"]["data"]}
+    ai = (
+        trend["AI accelerators"]
+        if "AI accelerators" in trend
+        else next(iter(trend.values()))
+    )
+    years = decode_plotly_array(ai["x"])
+    markets = decode_plotly_array(ai["y"])
+    assert len(trend) == 6
+    assert markets[years.index(2024)] == pytest.approx(78.0, rel=1e-3)
+    capability = specs["decade_capability"]["data"]
+    (controls,) = [
+        t for t in capability if t.get("name", "").startswith("Controls only")
+    ]
+    central = np.array(decode_plotly_array(capability[-2]["y"]), dtype=float)
+    alone = np.array(decode_plotly_array(controls["y"]), dtype=float)
+    assert alone[-1] < central[-1]  # China's push is not the controls' doing
+    captions = " ".join(c.value for c in at.caption)
+    assert "Controls only vs with China's answers" in captions
+    assert f"Monte Carlo: {DRAWS} draws, seed {uncertainty.DEFAULT_SEED}; 0 failed" in (
+        captions
+    )
+
+
+def test_the_2022_market_held_fixed_is_the_contrast(tmp_path):
+    script = tmp_path / "decade_fixed.py"
+    text = textwrap.dedent(SCRIPT).replace(
+        "Levers(preset.levers())", "Levers(preset.levers() | {'market_growth': False})"
+    )
+    script.write_text(text, encoding="utf-8")
+    fixed = AppTest.from_file(str(script), default_timeout=120)
+    fixed.run()
+    assert not fixed.exception
+    assert "2022 size" in fixed.info[0].value
+    lost = "cumulative_coalition_revenue_lost_usd_bn"
+    grown = dynamics.simulate_path(decade_timeline(), 2035)
+    held = dynamics.simulate_path(decade_timeline(), 2035, market_growth=False)
+    assert held.values[lost][0, -1] < grown.values[lost][0, -1]
+    revenue = charts(fixed)["decade_revenue"]["data"][-2]
+    y = np.array(decode_plotly_array(revenue["y"]), dtype=float)
+    assert y[-1] == pytest.approx(held.values[lost][0, -1])
+
+
+def decade_timeline():
+    store = PresetStore()
+    entries, _ = store.list()
+    presets = {e.id: store.load(e.id) for e in entries if e.origin == "built-in"}
+    timeline, _ = decade.real_timeline(presets)
+    return timeline
 
 
 def test_this_scenario_from_a_start_year(at):

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from model import dynamics, equilibrium, law_of_motion, policy, uncertainty
+from model import (
+    dynamics,
+    equilibrium,
+    law_of_motion,
+    market_trend,
+    policy,
+    uncertainty,
+)
 from model import levers as lever_table
 from model.__main__ import main
 from model.cli import parse_year_range
@@ -25,6 +33,7 @@ from model.metrics import METRICS
 from model.names import TECH_SECTORS
 from model.simulation import simulate
 from model.timeline import levers_in_force, scenario_timeline
+from scenarios.schema import scenario_from_json
 
 OCT_2023 = {
     "scope_ai_chips": 1.0,
@@ -89,6 +98,7 @@ def test_a_policy_that_never_starts_is_the_no_policy_path(baseline):
 
 @pytest.mark.parametrize("levers", [OCT_2022, OCT_2023, {"chips_act_capacity_pct": 20}])
 def test_without_dynamics_every_year_is_the_static_result(levers, baseline):
+    """In the 2022 market held fixed (the static model's baseline every year)."""
     path = dynamics.simulate_path(
         scenario_timeline(levers),
         END,
@@ -96,6 +106,7 @@ def test_without_dynamics_every_year_is_the_static_result(levers, baseline):
         delta=0.0,
         kappa=0.0,
         baseline=baseline,
+        market_growth=False,
     )
     assert path.converged.all()
     first = path.capacity[0, :1]
@@ -143,7 +154,13 @@ def test_the_timeline_switches_levers_in_the_right_years(baseline):
     assert levers_in_force(same, 2023)["fence_pct"] == 110.0
 
     path = dynamics.simulate_path(
-        timeline, 2028, rho=0.0, delta=0.0, kappa=0.0, baseline=baseline
+        timeline,
+        2028,
+        rho=0.0,
+        delta=0.0,
+        kappa=0.0,
+        baseline=baseline,
+        market_growth=False,
     )
     assert path.state == (-1, 1, 0, 0, 2, 2, 2)
     price = path.values["china_tech_price_change_pct"][0]
@@ -159,10 +176,14 @@ def test_capacities_stay_after_a_policy_is_lifted(baseline):
     path = dynamics.simulate_path(
         [(2022, OCT_2023), (2025, {})], END, baseline=baseline
     )
-    capability = path.values["china_tech_capability_ratio"][0]
+    capacity = path.values["china_tech_capacity_ratio"][0]
     lifted = path.years.index(2025)
-    assert capability[lifted] > 1.0
-    assert_allclose(capability[lifted:], capability[lifted], rtol=1e-15)
+    assert (capacity[lifted] > 1.0).any()
+    assert_allclose(
+        capacity[lifted:],
+        np.broadcast_to(capacity[lifted], capacity[lifted:].shape),
+        rtol=1e-15,
+    )
 
 
 @pytest.mark.parametrize("levers", [OCT_2022, OCT_2023])
@@ -262,6 +283,9 @@ def test_monte_carlo_is_reproducible_and_bands_are_ordered(baseline):
         assert np.all(q[1][finite] <= q[2][finite]), name
     band = one.band("china_tech_capability_ratio")
     assert band[2, -1] > band[0, -1]  # the draws do spread
+    phi = one.paths.inputs.phi  # the cost of indigenisation is drawn too
+    assert phi is not None and 0.5 <= phi.min() < phi.max() <= 1.5
+    assert_array_equal(phi, two.paths.inputs.phi)
     assert not np.array_equal(band, other.band("china_tech_capability_ratio"))
     # draws stay inside the documented ranges
     inputs = one.paths.inputs
@@ -345,6 +369,7 @@ def test_failed_draws_are_left_out_of_the_bands_and_counted(baseline, monkeypatc
     assert np.all(np.isnan(bands.paths.values["world_welfare_change_pct"][0]))
     assert np.all(np.isfinite(bands.band("world_welfare_change_pct")))
     assert bands.to_dict()["monte_carlo"]["failed"] == [1, 1, 1]
+    assert bands.to_dict()["monte_carlo"]["failed_draws"] == 1
 
 
 @pytest.mark.parametrize(
@@ -506,3 +531,83 @@ def test_cli_path_without_equilibrium_exits_3(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "no equilibrium in 2023" in err and err.count("\n") == 1
     assert not out.exists()
+
+
+# --- the market trend and the cost of indigenisation -------------------------------
+
+
+def test_no_policy_path_is_the_trend_exactly(baseline):
+    path = dynamics.simulate_path([], 2035, baseline=baseline)
+    tech = np.isin(baseline.sectors, TECH_SECTORS)
+    assert path.market_growth and path.converged.all()
+    assert_array_equal(path.values["china_indigenisation_cost_usd_bn"], 0.0)
+    assert_array_equal(path.values["world_welfare_change_pct"], 0.0)
+    for t, year in enumerate(path.years):
+        trend = market_trend.trend_flows(baseline, year).sum(axis=(0, 1))[tech]
+        assert_array_equal(path.values["world_tech_market_usd_bn"][0, t], trend)
+    # and the zero shock on a year's trend baseline returns that baseline
+    flows = market_trend.trend_flows(baseline, 2030)
+    tariff = policy.baseline_tariffs(baseline.regions, baseline.sectors)
+    eq = equilibrium.solve(flows, baseline.theta, gamma=baseline.gamma, tariff=tariff)
+    assert eq.converged.all()
+    assert_allclose(eq.flows[0], flows, rtol=1e-12, atol=1e-9)
+
+
+def test_the_trend_follows_its_data_with_a_consistent_input_output_table(baseline):
+    ai = baseline.sectors.index("ai_chips")
+    markets = {y: market_trend.world_markets(baseline, y) for y in (2022, 2024, 2030)}
+    assert markets[2022][ai] == pytest.approx(12.0, rel=1e-3)  # A-ai1
+    assert markets[2024][ai] == pytest.approx(78.0, rel=1e-3)  # Omdia, S14
+    assert markets[2030][ai] == pytest.approx(78.0 * 1.2**6, rel=1e-3)
+    other = market_trend.world_markets(baseline, 2035) / markets[2022]
+    assert_allclose(np.delete(other, ai), 1.03**13, rtol=1e-12)
+    tariff = policy.baseline_tariffs(baseline.regions, baseline.sectors)
+    for year in (2024, 2035, 2060):
+        flows = market_trend.trend_flows(baseline, year)
+        world = market_trend.world_markets(baseline, year)
+        assert_allclose(flows.sum(axis=(0, 1)), world, rtol=1e-10)
+        spending = (flows * (1 + tariff)).sum(axis=0)
+        final = spending - np.einsum("jks,jk->js", baseline.gamma, flows.sum(axis=1))
+        assert (final > 0).all()
+
+
+def test_revenue_lost_later_is_measured_in_a_larger_market(baseline):
+    grown = dynamics.simulate_path(scenario_timeline(OCT_2023), END, baseline=baseline)
+    fixed = dynamics.simulate_path(
+        scenario_timeline(OCT_2023), END, baseline=baseline, market_growth=False
+    )
+    lost = "coalition_tech_revenue_change_usd_bn"
+    assert grown.values[lost][0, 0] == pytest.approx(fixed.values[lost][0, 0])
+    assert grown.values[lost][0, -1] < 1.5 * fixed.values[lost][0, -1] < 0
+
+
+def test_indigenisation_is_charged_to_chinas_welfare_only(baseline):
+    timeline = scenario_timeline({**OCT_2023, "china_rd_push_pct": 5.0})
+    run = {
+        phi: dynamics.simulate_path(timeline, END, baseline=baseline, phi=phi)
+        for phi in (0.0, 1.0, 2.0)
+    }
+    cost = run[1.0].values["china_indigenisation_cost_usd_bn"][0]
+    assert (cost > 0).all()
+    assert_allclose(run[2.0].values["china_indigenisation_cost_usd_bn"][0], 2 * cost)
+    assert_array_equal(run[0.0].capacity, run[1.0].capacity)  # no price moves
+    welfare = {phi: p.values["welfare_change_usd_bn"][0] for phi, p in run.items()}
+    chn = baseline.regions.index("CHN")
+    assert_allclose(welfare[0.0][:, chn] - welfare[1.0][:, chn], cost, rtol=1e-9)
+    others = np.arange(len(baseline.regions)) != chn
+    assert_array_equal(welfare[0.0][:, others], welfare[1.0][:, others])
+
+
+def _preset(preset_id: str) -> Levers:
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "presets"
+    return scenario_from_json((path / f"{preset_id}.json").read_bytes()).levers()
+
+
+@pytest.mark.parametrize("preset_id", ["oct_2022_rule", "full_decoupling"])
+def test_trade_restricting_presets_raise_no_world_welfare(preset_id, baseline):
+    """No free lunch: a preset that only restricts trade lowers world welfare in
+    every year of the decade, capacity gains net of their cost."""
+    levers = _preset(preset_id)
+    assert levers["china_rd_push_pct"] == 0 and levers["belt_road_pct"] == 0
+    path = dynamics.simulate_path(scenario_timeline(levers), 2035, baseline=baseline)
+    assert (path.values["world_welfare_change_pct"][0] < 0).all()

@@ -10,6 +10,9 @@ review the diff.
 
 from __future__ import annotations
 
+import numpy as np
+
+from model.dynamics import simulate_path
 from tests.support.golden import (
     GOLDEN_DIR,
     assert_full_precision,
@@ -38,3 +41,33 @@ def test_decade_golden_file_is_written_at_full_precision_and_converged() -> None
     assert_full_precision(stored)
     converged = [float(r["value"]) for r in stored if r["output"] == "converged"]
     assert converged and all(v == 1.0 for v in converged)
+
+
+BEFORE_TREND = GOLDEN_DIR / "decade_before_market_trend.csv"
+"""The real timeline's path as it was before the market trend and the cost of
+indigenisation (commit 04d2992): the 2022 market held fixed with ``phi = 0``
+must give it back. Not rewritten by ``regenerate.py``."""
+
+
+def test_without_the_trend_and_its_cost_the_path_is_the_one_before() -> None:
+    path = simulate_path(
+        load_regenerate().real_timeline(), 2035, phi=0.0, market_growth=False
+    )
+    stored = read_golden(BEFORE_TREND)
+    got, want = [], []
+    for row in stored:
+        t, output, key = path.years.index(int(row["year"])), row["output"], row["key"]
+        if output == "capacity":
+            region, sector = key.split("/")
+            i, s = path.regions.index(region), path.tech_sectors.index(sector)
+            value = path.capacity[0, t, i, s]
+        elif output == "converged":
+            value = float(path.converged[0, t])
+        elif output == "timeline_entry":
+            value = float(path.state[t])
+        else:
+            value = path.series(output, key or None)[0, t]
+        got.append(value)
+        want.append(float(row["value"]))
+    assert len(stored) > 1000
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12, equal_nan=True)

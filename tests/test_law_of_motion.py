@@ -104,3 +104,23 @@ def test_drivers_by_hand():
 
 def test_the_docstring_example_holds():
     assert doctest.testmod(law_of_motion).failed == 0
+
+
+def test_only_kappa_and_the_push_are_paid_for():
+    imports = np.array([[0.6, 0.1], [1.5, 1.0]])  # 40% denied; cheaper imports
+    paid = law_of_motion.paid_log_growth(imports, np.array([0.15, 0.15]), 5.0, TECH)
+    assert_allclose(paid[:, 0], [0.15 * 0.4 + math.log(1.05), math.log(1.05)])
+    assert paid.shape == (2, 1)  # technology sectors only
+    none = law_of_motion.paid_log_growth(imports, 0.0, 0.0, TECH)
+    assert_array_equal(none, 0.0)  # no effort, nothing to pay
+
+
+def test_the_cost_is_phi_times_the_value_added_of_the_paid_capacity():
+    capacity = np.array([[1.2, 0.9], [1.0, 1.0]])  # (B, T)
+    paid = np.array([[math.log(1.2), 0.0], [0.0, 0.0]])
+    value_added = np.array([50.0, 20.0])
+    cost = law_of_motion.indigenisation_cost(
+        capacity, paid, value_added, np.array([1.5, 1.0])
+    )
+    # 1.2 (1 - 1 / 1.2) = 0.2 of sector 0's 50 at phi 1.5; nothing paid elsewhere
+    assert_allclose(cost, [1.5 * 0.2 * 50.0, 0.0], atol=1e-12)

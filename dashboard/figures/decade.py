@@ -143,9 +143,12 @@ def path_figure(
     bands: Bands | None = None,
     key: str | None = None,
     color: str = PATH_COLOR,
+    contrast: DecadePath | None = None,
+    contrast_label: str = "",
     lang: str = "en",
 ) -> go.Figure:
-    """One output's yearly path (element 0) with its p10-p90 band and median.
+    """One output's yearly path (element 0) with its p10-p90 band and median,
+    and optionally a ``contrast`` path's line (dotted, named ``contrast_label``).
 
     The band is two traces: the p90 edge and the p10 edge filled up to it
     (``fill="tonexty"``).
@@ -186,6 +189,18 @@ def path_figure(
         low = format_value(name, q[0, now], lang)
         high = format_value(name, q[2, now], lang)
         band_text = t("charts.decade.band_text", lang, low=low, high=high)
+    if contrast is not None:
+        traces.append(
+            {
+                "type": "scatter",
+                "x": years,
+                "y": finite_list(contrast.series(name, key)[0]),
+                "mode": "lines",
+                "line": {"color": NEUTRAL_COLOR, "width": 2, "dash": "dot"},
+                "name": contrast_label,
+                "hovertemplate": "%{x}: %{y:.4g}<extra></extra>",
+            }
+        )
     traces += [
         {
             "type": "scatter",

@@ -1,9 +1,12 @@
 """Decade tab: where the decisive decade heads, and how sure we can be.
 
-Yearly paths of :mod:`model.dynamics` from 2022 to a chosen end year, with
-Monte Carlo bands (:mod:`model.uncertainty`), the dated policy events of the
-built-in presets, a year slider that moves every chart's cursor and readouts, and
-a tornado chart of any output in the chosen year. Solves are cached per server
+Yearly paths of :mod:`model.dynamics` from 2022 to a chosen end year against the
+market trend (:mod:`model.market_trend`; the sidebar's ``market_growth`` off: the
+2022 market held fixed), with Monte Carlo bands (:mod:`model.uncertainty`; draws,
+seed and failures reported), a "controls only" line (China's answers at their
+defaults), the dated policy events of the built-in presets, a year slider that
+moves every chart's cursor and readouts, a tornado chart of any output in the
+chosen year, and the trend with its sources. Solves are cached per server
 (``st.cache_resource``) keyed by the timeline's lever values and the end year: in
 "follow the real timeline" mode the key does not depend on the sidebar (only on
 its elasticity set), so every session shares one solve.
@@ -24,16 +27,23 @@ import streamlit as st
 from dashboard.context import ViewContext
 from dashboard.explain import decade_year
 from dashboard.figures import decade as fd
-from dashboard.figures import decade_text, decade_tornado
+from dashboard.figures import decade_text, decade_tornado, decade_trend
 from dashboard.format import plain
-from dashboard.i18n import dynamic_parameter, scenario_text, t, unit
+from dashboard.i18n import dynamic_parameter, lever_label, scenario_text, t, unit
 from dashboard.theme import PLOTLY_CONFIG
 from model import dynamics, uncertainty
 from model.data import Baseline
 from model.decade_outputs import OUTPUTS, OUTPUTS_BY_NAME, DecadePath
 from model.dynamic_parameters import DYNAMIC_PARAMETERS
 from model.levers import Levers, LeverValue
-from model.timeline import BASE_YEAR, DEFAULT_END_YEAR, LAST_YEAR, scenario_timeline
+from model.market_trend import load_trend
+from model.timeline import (
+    BASE_YEAR,
+    DEFAULT_END_YEAR,
+    LAST_YEAR,
+    scenario_timeline,
+    without_group,
+)
 from scenarios.schema import Scenario
 
 REAL = "real"
@@ -119,24 +129,33 @@ def _event_label(scenario: Scenario, lang: str) -> str:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _path(timeline: LeverTimeline, end: int, _baseline: Baseline) -> DecadePath:
-    return dynamics.simulate_path(timeline, end, baseline=_baseline)
+def _path(
+    timeline: LeverTimeline, end: int, grow: bool, _baseline: Baseline
+) -> DecadePath:
+    return dynamics.simulate_path(timeline, end, baseline=_baseline, market_growth=grow)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _bands(
-    timeline: LeverTimeline, end: int, draws: int, _baseline: Baseline
+    timeline: LeverTimeline, end: int, draws: int, grow: bool, _baseline: Baseline
 ) -> uncertainty.Bands:
     return uncertainty.monte_carlo(
-        timeline, end, draws, uncertainty.DEFAULT_SEED, baseline=_baseline
+        timeline,
+        end,
+        draws,
+        uncertainty.DEFAULT_SEED,
+        baseline=_baseline,
+        market_growth=grow,
     )
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _tornado(
-    timeline: LeverTimeline, end: int, _baseline: Baseline
+    timeline: LeverTimeline, end: int, grow: bool, _baseline: Baseline
 ) -> uncertainty.TornadoPaths:
-    return uncertainty.tornado_paths(timeline, end, baseline=_baseline)
+    return uncertainty.tornado_paths(
+        timeline, end, baseline=_baseline, market_growth=grow
+    )
 
 
 def _controls(lang: str = "en") -> tuple[str, int, int, bool]:
@@ -204,16 +223,23 @@ def render(ctx: ViewContext) -> None:
                 start, "this_scenario", t("views.decade.scenario_starts", lang)
             )
         ]
+    grow = bool(levers["market_growth"])
+    if not grow:
+        lever = lever_label("market_growth", lang)
+        st.info(t("views.decade.market_fixed_note", lang, lever=lever))
+    draws = uncertainty.DEFAULT_DRAWS
     try:
         with st.spinner(t("views.decade.solving_path", lang)):
-            path = _path(timeline, end, baseline)
-            tornado = _tornado(timeline, end, baseline)
+            path = _path(timeline, end, grow, baseline)
+            tornado = _tornado(timeline, end, grow, baseline)
+            contrast_timeline = tuple(without_group(timeline, "china"))
+            contrast = None
+            if contrast_timeline != timeline:
+                contrast = _path(contrast_timeline, end, grow, baseline)
         bands = None
         if show_bands:
-            with st.spinner(
-                t("views.decade.solving_bands", lang, n=uncertainty.DEFAULT_DRAWS)
-            ):
-                bands = _bands(timeline, end, uncertainty.DEFAULT_DRAWS, baseline)
+            with st.spinner(t("views.decade.solving_bands", lang, n=draws)):
+                bands = _bands(timeline, end, draws, grow, baseline)
     except ValueError as error:
         st.error(t("views.decade.no_path", lang, error=plain(str(error))))
         return
@@ -241,11 +267,15 @@ def render(ctx: ViewContext) -> None:
             year=year,
             events=events,
             bands=bands,
+            contrast=contrast,
+            contrast_label=t("views.decade.answers_line", lang),
             lang=lang,
         ),
         config=PLOTLY_CONFIG,
         key="decade_capability",
     )
+    if contrast is not None:
+        _answers_caption(path, contrast, year, lang)
     st.plotly_chart(
         fd.path_figure(
             path,
@@ -292,6 +322,7 @@ def render(ctx: ViewContext) -> None:
         key="decade_tornado",
     )
     _events_table(events, years, lang)
+    _trend(baseline, years, lang)
     _method(lang)
 
 
@@ -306,15 +337,62 @@ def _report_failures(
     failed = np.flatnonzero(~path.converged[0])
     if failed.size:
         st.error(t("views.decade.path_failed", lang, year=path.years[failed[0]]))
-    if bands is not None and bands.failed.any():
-        worst = int(bands.failed.max())
-        st.warning(
-            t(
-                "views.decade.draws_failed",
-                lang,
-                failed=worst,
-                draws=bands.paths.size,
-            )
+    if bands is None:
+        return
+    failed = int(bands.failed.max())
+    draws, seed = bands.paths.size, bands.seed
+    st.caption(
+        t("views.decade.draws_report", lang, draws=draws, seed=seed, failed=failed)
+    )
+    if failed:
+        st.warning(t("views.decade.draws_failed", lang, failed=failed, draws=draws))
+
+
+def _answers_caption(
+    path: DecadePath, contrast: DecadePath, year: int, lang: str = "en"
+) -> None:
+    """The controls' effect apart from China's own answers, in ``year``."""
+    now = path.year_index(year)
+
+    def value(p: DecadePath, name: str) -> str:
+        return decade_text.format_value(name, p.values[name][0, now], lang)
+
+    capability, welfare = "china_tech_capability_ratio", "world_welfare_change_pct"
+    st.caption(
+        t(
+            "views.decade.answers_caption",
+            lang,
+            year=year,
+            controls=value(contrast, capability),
+            answers=value(path, capability),
+            w_controls=value(contrast, welfare),
+            w_answers=value(path, welfare),
+        )
+    )
+
+
+def _trend(baseline: Baseline, years: Sequence[int], lang: str = "en") -> None:
+    """The market trend every year is solved against, and its sources."""
+    with st.expander(t("views.decade.trend", lang), expanded=False):
+        st.plotly_chart(
+            decade_trend.trend_figure(baseline, tuple(years), lang),
+            config=PLOTLY_CONFIG,
+            key="decade_trend",
+        )
+        st.caption(t("views.decade.trend_caption", lang))
+        st.markdown(f"**{t('views.decade.trend_sources', lang)}**")
+        headers = {
+            "id": "views.decade.columns.source_id",
+            "citation": "views.decade.columns.citation",
+            "figures_used": "views.decade.columns.figures_used",
+        }
+        st.dataframe(
+            pd.DataFrame(list(load_trend().sources))[list(headers)],
+            hide_index=True,
+            key="decade_trend_sources",
+            column_config={
+                c: st.column_config.Column(t(k, lang)) for c, k in headers.items()
+            },
         )
 
 
@@ -359,6 +437,8 @@ def _compact(name: str, value: float, lang: str = "en") -> str:
     """A readout short enough for a metric card."""
     if np.isfinite(value) and OUTPUTS_BY_NAME[name].unit == "USD bn":
         sign = "" if name.startswith("cumulative") else "+"
+        if abs(value) >= 1000:  # a 2030s market: USD tn fits the card
+            return t("format.usd_tn", lang, value=f"{value / 1000:{sign}.2f}")
         digits = 0 if abs(value) >= 10 else 1
         return t("format.usd_bn", lang, value=f"{value:{sign},.{digits}f}")
     return decade_text.format_value(name, value, lang)

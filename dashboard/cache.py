@@ -47,10 +47,15 @@ def explain(levers: Levers) -> Attribution:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def explain_path(timeline: tuple[tuple[int, Levers], ...], end: int) -> Attribution:
+def explain_path(
+    timeline: tuple[tuple[int, Levers], ...], end: int, market_growth: bool = True
+) -> Attribution:
     """Every year of a decade path split by lever group, against the no-policy
-    path (:func:`model.attribution.attribute_path`)."""
-    return attribute_path(timeline, end, baseline=baseline())
+    path (:func:`model.attribution.attribute_path`), every coalition measured in
+    the same market (grown along the trend, or the 2022 market held fixed)."""
+    return attribute_path(
+        timeline, end, baseline=baseline(), market_growth=market_growth
+    )
 
 
 @st.cache_resource

@@ -155,10 +155,11 @@ def decade_year(
     year: int,
     names: Sequence[str],
     lang: str,
+    market_growth: bool = True,
 ) -> None:
     """On request (a toggle: it solves up to 128 paths), the Decade tab's numbers
     in ``year`` (the end year unless the year slider moved) as waterfalls from the
-    no-policy path."""
+    no-policy path, in the market the tab shows (grown, or 2022 held fixed)."""
     if not st.toggle(
         t("attribution.decade_toggle", lang),
         key="decade_explain",
@@ -167,7 +168,9 @@ def decade_year(
         return
     try:
         with st.spinner(t("attribution.decade_solving", lang)):
-            explained: Attribution | None = cache.explain_path(timeline, end)
+            explained: Attribution | None = cache.explain_path(
+                timeline, end, market_growth
+            )
     except ConvergenceError:
         explained = None
     except ValueError as error:  # a timeline the decade cannot solve

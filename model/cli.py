@@ -440,7 +440,9 @@ def _explain(args: argparse.Namespace) -> int:
             explained = attribution.attribute(levers, base)
         else:
             timeline = scenario_timeline(levers, BASE_YEAR)
-            full = attribution.attribute_path(timeline, years[1], base)
+            full = attribution.attribute_path(
+                timeline, years[1], base, market_growth=bool(levers["market_growth"])
+            )
             explained = full.window(*years)
     except ValueError as err:
         raise ValueError(f"{name}: {err}") from err

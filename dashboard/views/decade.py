@@ -258,7 +258,7 @@ def render(ctx: ViewContext) -> None:
         help=t("views.decade.year_help", lang),
     )
     _readouts(path, bands, year, lang)
-    decade_year(timeline, end, year, tuple(READOUTS), lang)
+    decade_year(timeline, end, year, tuple(READOUTS), lang, market_growth=grow)
 
     st.plotly_chart(
         fd.path_figure(

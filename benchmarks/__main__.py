@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import time
@@ -66,12 +67,19 @@ OCT_2022_STYLE = {
 
 
 def median_ms(run, repeats: int) -> float:
-    times = []
+    return median_wall_cpu_ms(run, repeats)[0]
+
+
+def median_wall_cpu_ms(run, repeats: int) -> tuple[float, float]:
+    """Median wall-clock and CPU (process) time of ``run()`` [ms]. On a machine
+    shared with other jobs the CPU time is the steadier of the two."""
+    walls, cpus = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         run()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return 1000 * statistics.median(walls), 1000 * statistics.median(cpus)
 
 
 def random_levers(rng: np.random.Generator, count: int) -> list[dict[str, object]]:
@@ -105,19 +113,22 @@ def decade_benchmarks(base: Baseline) -> dict[str, object]:
         (int(str(p.as_of)[:4]), p.levers()) for p in dated if p.as_of is not None
     ]
     dynamics.simulate_path(timeline, 2035, baseline=base)  # warm-up
-    times = []
+    times, cpus = [], []
     for _ in range(3):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         bands = uncertainty.monte_carlo(timeline, 2035, 200, seed=0, baseline=base)
         times.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
     start = time.perf_counter()
     uncertainty.tornado_paths(timeline, 2035, baseline=base)
     tornado = time.perf_counter() - start
+    path_ms, path_cpu_ms = median_wall_cpu_ms(
+        lambda: dynamics.simulate_path(timeline, 2035, baseline=base), 20
+    )
     return {
         "decade_path_years": 2035 - 2022 + 1,
-        "decade_path_ms": median_ms(
-            lambda: dynamics.simulate_path(timeline, 2035, baseline=base), 20
-        ),
+        "decade_path_ms": path_ms,
+        "decade_path_cpu_ms": path_cpu_ms,
         "decade_path_fixed_market_ms": median_ms(
             lambda: dynamics.simulate_path(
                 timeline, 2035, baseline=base, market_growth=False
@@ -125,6 +136,7 @@ def decade_benchmarks(base: Baseline) -> dict[str, object]:
             20,
         ),
         "monte_carlo_200_seconds": statistics.median(times),
+        "monte_carlo_200_cpu_seconds": statistics.median(cpus),
         "monte_carlo_200_failed_draws": int(bands.failed.max()),
         "tornado_seconds": tornado,
     }
@@ -186,22 +198,26 @@ def main(argv: list[str] | None = None) -> None:
         return
     base = load_baseline()
     simulate({}, base)  # warm-up
+    single = median_wall_cpu_ms(lambda: simulate({}, base), 300)
+    oct_2022 = median_wall_cpu_ms(lambda: simulate(OCT_2022_STYLE, base), 300)
     result: dict[str, object] = {
         "machine": f"{platform.machine()}, {platform.python_version()}, "
         f"numpy {np.__version__}",
-        "single_solve_ms_median": median_ms(lambda: simulate({}, base), 300),
-        "single_solve_ms_median_oct_2022": median_ms(
-            lambda: simulate(OCT_2022_STYLE, base), 300
-        ),
+        "load_average_1min": os.getloadavg()[0],
+        "single_solve_ms_median": single[0],
+        "single_solve_cpu_ms_median": single[1],
+        "single_solve_ms_median_oct_2022": oct_2022[0],
+        "single_solve_cpu_ms_median_oct_2022": oct_2022[1],
     }
 
     scenarios = random_levers(np.random.default_rng(0), 1000)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     batch = simulate_batch(scenarios, base)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
     result["batch_scenarios"] = len(scenarios)
     result["batch_seconds"] = seconds
     result["batch_solves_per_s"] = len(scenarios) / seconds
+    result["batch_solves_per_cpu_s"] = len(scenarios) / cpu_seconds
     result["batch_converged_share"] = float(batch.equilibrium.converged.mean())
     result["batch_max_iterations"] = int(batch.equilibrium.iterations.max())
     result["grid_25x25_seconds"] = (

@@ -43,9 +43,13 @@ def aggregate(
     sector = np.arange(s_full) * s // s_full
     to_region = np.eye(n)[region]  # (80, n)
     to_sector = np.eye(s)[sector]  # (50, s)
-    x = np.einsum("ijs,iI,jJ,sS->IJS", flows, to_region, to_region, to_sector)
+    x = np.einsum(
+        "ijs,iI,jJ,sS->IJS", flows, to_region, to_region, to_sector, optimize=True
+    )
     bought = gamma * output[:, :, None]  # purchases[i, s, k]
-    bought = np.einsum("isk,iI,sS,kK->ISK", bought, to_region, to_sector, to_sector)
+    bought = np.einsum(
+        "isk,iI,sS,kK->ISK", bought, to_region, to_sector, to_sector, optimize=True
+    )
     out = x.sum(axis=1)
     return x, np.where(
         out[:, :, None] > 0, bought / np.where(out > 0, out, 1)[:, :, None], 0

@@ -326,7 +326,8 @@ class _Progress:
     max_residual: FloatArray  # (B, T)
     no_policy_years: list[tuple[int, IntArray]]  # (t, elements on that path)
     solved: list[SolvedYear]
-    warm_start: FloatArray  # (2, B, N, S) last log p_hat of the policy, cf solves
+    warm_start: FloatArray  # (2, 2, B, N, S) last log p_hat (policy, cf) and its
+    # change over the year before
 
     @classmethod
     def start(cls, n_batch: int, n_years: int, baseline: Baseline) -> _Progress:
@@ -341,7 +342,7 @@ class _Progress:
             max_residual=np.full((n_batch, n_years), np.nan),
             no_policy_years=[],
             solved=[],
-            warm_start=np.zeros((2, n_batch, n, n_sectors)),
+            warm_start=np.zeros((2, 2, n_batch, n, n_sectors)),
         )
 
 
@@ -375,9 +376,13 @@ def _solve_year(
 ) -> _Year:
     """The policy equilibrium and, under a trade policy, its counterfactual at the
     same capacities, in one batched solve, each started from the same element's
-    solution of the year before (``warm_start``, updated in place): capacities
-    move little from one year to the next, so Newton's method needs fewer steps.
+    solution of the year before moved on by its change over the year before that
+    (``warm_start``: last solutions and their changes, updated in place):
+    capacities move smoothly from one year to the next, so Newton's method needs
+    fewer steps.
     """
+    last, trend = warm_start[0][:, rows], warm_start[1][:, rows]
+    start = np.where(np.isfinite(last + trend), last + trend, last)
     regions, sectors = baseline.regions, baseline.sectors
     m, n, n_sectors = rows.size, len(regions), len(sectors)
     tau = st.tau_hat if st.tau_hat.shape[0] == 1 else st.tau_hat[rows]
@@ -394,7 +399,7 @@ def _solve_year(
             gamma=st.gamma,
             tariff=tariff,
             new_tariff=np.concatenate([new_tariff, np.broadcast_to(tariff, tau.shape)]),
-            start=np.concatenate([warm_start[0, rows], warm_start[1, rows]]),
+            start=np.concatenate([start[0], start[1]]),
             region_names=regions,
             sector_names=sectors,
         )
@@ -409,14 +414,17 @@ def _solve_year(
             gamma=st.gamma,
             tariff=tariff,
             new_tariff=new_tariff,
-            start=warm_start[0, rows],
+            start=start[0],
             region_names=regions,
             sector_names=sectors,
         )
         cf, ok = eq, eq.converged
     with np.errstate(divide="ignore", invalid="ignore"):
-        warm_start[0, rows] = np.log(eq.p_hat)
-        warm_start[1, rows] = np.log(cf.p_hat)
+        new = np.stack([np.log(eq.p_hat), np.log(cf.p_hat)])
+        # a change is only a trend between two solved years (not from the baseline)
+        solved_before = np.any(last != 0, axis=(2, 3), keepdims=True)
+        warm_start[1][:, rows] = np.where(solved_before, new - last, 0.0)
+        warm_start[0][:, rows] = new
     if not ok.all():  # a failed counterfactual fails the year too
         eq = invalidate_elements(eq, ok)
     return _Year(rows=rows, q_hat=q_hat, tau_hat=tau, eq=eq, cf=cf, ok=ok)

@@ -39,6 +39,9 @@ FONT_FAMILY = (
 the figure itself: Streamlit's Plotly theme replaces the template's font, and a
 font list without a Chinese font draws Chinese with Japanese glyph forms."""
 FONT_SIZE = 24
+SMALL_FONT_SIZE = 20
+"""The base font of a chart shorter than three quarters of :data:`CHART_HEIGHT`
+(a revealed step on a 1280 x 720 projector)."""
 CHART_HEIGHT = 680
 PAIR_FONT_SIZE = 20
 PAIR_HEIGHT = 560
@@ -161,9 +164,11 @@ def step_figure(
 
 
 def projector_layout(
-    fig: go.Figure, *, font_size: int = FONT_SIZE, height: int = CHART_HEIGHT
+    fig: go.Figure, *, font_size: int | None = None, height: int = CHART_HEIGHT
 ) -> go.Figure:
-    """Large type for a projector: base font, title, labels, markers."""
+    """Large type for a projector: base font (default :data:`FONT_SIZE`), title,
+    labels, markers; ``height`` in px."""
+    font_size = FONT_SIZE if font_size is None else font_size
     limit = 64 if font_size >= FONT_SIZE else 52
     title = fig.layout.title.text or ""
     fig.update_layout(
@@ -177,11 +182,14 @@ def projector_layout(
         hoverlabel_font_family=FONT_FAMILY,
         hoverlabel_font_size=font_size - 4,
         height=height,
-        margin={"l": 20, "r": 20, "t": 130, "b": 20},
+        margin={"l": 20, "r": 20, "t": 130 if font_size >= FONT_SIZE else 100}
+        | {"b": 20},
     )
     axis = {"title_font_size": font_size, "tickfont_size": font_size - 4}
     fig.update_xaxes(**axis)
     fig.update_yaxes(**axis)
+    if font_size < FONT_SIZE:  # a short chart: the y title in two lines
+        fig.update_yaxes(title_text=_wrap(fig.layout.yaxis.title.text or "", 20))
     fig.update_traces(textfont_size=font_size - 4, selector={"type": "scatter"})
     fig.update_traces(textfont_size=font_size - 4, selector={"type": "bar"})
     return fig

@@ -122,7 +122,7 @@ def results(
 def panel(lang: str) -> None:
     """The room's expander: key field, open or close, the votes as CSV."""
     code = current()
-    with st.expander(t("seminar.room.expander", lang), expanded=False):
+    with st.expander(t("seminar.room.expander", lang), key="seminar_room_panel"):
         presenter.unlock_field(st.container(), "room")
         if code is None:
             st.button(t("seminar.room.open", lang), key="room_open", on_click=_open)

@@ -54,7 +54,9 @@ def guesses_figure(
     unit = t(f"seminar.room.unit.{question.id}", lang)
     fig.update_layout(
         **layout(
-            t("seminar.room.title", lang, n=len(guesses), right=right),
+            t("seminar.room.title", lang, n=len(guesses))
+            + "<br>"
+            + t("seminar.room.title_right", lang, right=right),
             xaxis_title_text=unit,
             yaxis_title_text=t("seminar.room.count", lang),
             showlegend=False,

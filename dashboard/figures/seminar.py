@@ -188,8 +188,9 @@ def projector_layout(
     axis = {"title_font_size": font_size, "tickfont_size": font_size - 4}
     fig.update_xaxes(**axis)
     fig.update_yaxes(**axis)
-    if font_size < FONT_SIZE:  # a short chart: the y title in two lines
+    if font_size < FONT_SIZE:  # a short chart: y title in two lines, no legend
         fig.update_yaxes(title_text=_wrap(fig.layout.yaxis.title.text or "", 20))
+        fig.update_layout(showlegend=False)
     fig.update_traces(textfont_size=font_size - 4, selector={"type": "scatter"})
     fig.update_traces(textfont_size=font_size - 4, selector={"type": "bar"})
     return fig

@@ -112,8 +112,10 @@ def results(
     guesses = VoteStore().guesses(code, *step)
     right = direction_right(guesses, answer, before, question.increment)
     fig = guesses_figure(guesses, question, answer, before, right, lang)
+    fig = projector_layout(fig, font_size=18, height=height)
+    fig.update_layout(margin_t=130)  # a two-line title over the answer's label
     container.plotly_chart(
-        projector_layout(fig, font_size=18, height=height),
+        fig,
         config=PLOTLY_CONFIG,
         key=GUESSES_KEY,
     )

@@ -16,7 +16,10 @@ hidden overflow. :data:`SCREEN_SCRIPT` is a constant script run in the page
   widget keys): Right, PageDown and Space reveal, or go to the next step when
   the step is revealed; Left and PageUp go back; R replays; F toggles full
   screen. Keys typed into a text field, with a modifier, or repeated while held
-  are left alone, and nothing happens on a page without the step's buttons.
+  are left alone, and nothing happens on a page without the step's buttons. A
+  key pressed while the app still runs waits for the new page (the last such
+  key only), so that a quick second press does not hide what the first
+  revealed.
 
 Streamlit has no key events of its own; the script is the page's only
 JavaScript of ours, a constant with no user text in it.
@@ -73,12 +76,15 @@ SCREEN_SCRIPT = (
 <script>
 (() => {
   const w = window, d = document;
+  const KEYS = ["ArrowRight", "PageDown", " ", "ArrowLeft", "PageUp", "r", "f"];
+  const QUIET_MS = 400;
   const FIT = __FIT__, MIN = __MIN__, GAP = __GAP__, FIELD = "__FIELD__";
   const button = (key) => d.querySelector(`.st-key-${key} button`);
   const press = (key) => {
     const b = button(key);
     if (!b || b.disabled) return false;
     b.click();
+    w.__seminarQuiet = Date.now() + QUIET_MS;  // until the app has started its run
     return true;
   };
   const revealed = () => {
@@ -93,24 +99,35 @@ SCREEN_SCRIPT = (
     if (t && (/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable)) {
       return;
     }
-    let done = false;
     const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-    if (["ArrowRight", "PageDown", " "].includes(key)) {
-      done = revealed() ? press("seminar_next") : press("seminar_reveal");
-    } else if (["ArrowLeft", "PageUp"].includes(key)) {
-      done = press("seminar_previous");
-    } else if (key === "r") {
-      done = press("seminar_replay_button");
-    } else if (key === "f") {
+    if (!KEYS.includes(key)) return;
+    e.preventDefault();
+    if (d.activeElement && d.activeElement.blur) d.activeElement.blur();
+    if (key === "f") {  // now, while the key press still allows full screen
       if (d.fullscreenElement) d.exitFullscreen();
       else d.documentElement.requestFullscreen().catch(() => {});
-      done = true;
+      return;
     }
-    if (done) {
-      e.preventDefault();
-      if (d.activeElement && d.activeElement.blur) d.activeElement.blur();
+    w.__seminarPending = key;  // the last key pressed while the app runs
+    act();
+  };
+  const running = () => d.querySelector('[data-testid="stApp"]')
+    ?.getAttribute("data-test-script-state") === "running";
+  const act = () => {
+    if (running() || Date.now() < (w.__seminarQuiet || 0)) return;  // old page
+    const key = w.__seminarPending;
+    w.__seminarPending = null;
+    if (["ArrowRight", "PageDown", " "].includes(key)) {
+      if (revealed()) press("seminar_next");
+      else press("seminar_reveal");
+    } else if (["ArrowLeft", "PageUp"].includes(key)) {
+      press("seminar_previous");
+    } else if (key === "r") {
+      press("seminar_replay_button");
     }
   };
+  if (w.__seminarAct) clearInterval(w.__seminarAct);
+  w.__seminarAct = setInterval(() => { if (w.__seminarPending) act(); }, 100);
   w.addEventListener("keydown", w.__seminarKeys, true);
 
   const report = (px) => {

@@ -88,9 +88,9 @@ def invite(container: DeltaGenerator, lang: str, step_no: int, preset: str) -> N
     if code is None:
         return
     link = audience_link(code)
-    container.image(qr_png(link), width=200, caption=t("seminar.room.scan", lang))
     container.markdown(f"**{t('seminar.room.code', lang, code=code)}**")
     container.caption(link)
+    container.image(qr_png(link), width=200, caption=t("seminar.room.scan", lang))
     n = len(VoteStore().guesses(code, step_no, preset))
     container.caption(t("seminar.room.so_far", lang, n=n))
 

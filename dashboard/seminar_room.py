@@ -122,20 +122,27 @@ def results(
 
 
 def panel(lang: str) -> None:
-    """The room's expander: key field, open or close, the votes as CSV."""
+    """The room's expander: key field, open or close, any room's votes as CSV
+    (the presenter's, after the talk too, e.g. after a restart)."""
     code = current()
     with st.expander(t("seminar.room.expander", lang), key="seminar_room_panel"):
         presenter.unlock_field(st.container(), "room")
         if code is None:
             st.button(t("seminar.room.open", lang), key="room_open", on_click=_open)
+        else:
+            st.caption(t("seminar.room.is_open", lang, code=code))
+            st.button(t("seminar.room.close", lang), key="room_close", on_click=_close)
+        rooms = VoteStore().rooms() if presenter.is_presenter() else []
+        if not rooms:
             return
-        st.caption(t("seminar.room.is_open", lang, code=code))
         left, right = st.columns(2)
-        left.button(t("seminar.room.close", lang), key="room_close", on_click=_close)
+        chosen = left.selectbox(
+            t("seminar.room.past", lang), rooms, key="room_csv_choice"
+        )
         right.download_button(
             t("seminar.room.csv", lang),
-            data=lambda: VoteStore().csv(code),
-            file_name=f"votes-{code}.csv",
+            data=lambda: VoteStore().csv(chosen),
+            file_name=f"votes-{chosen}.csv",
             mime="text/csv",
             key="room_csv",
             on_click="ignore",

@@ -223,6 +223,12 @@ class VoteStore:
             revealed=bool(row[8]),
         )
 
+    def rooms(self) -> list[str]:
+        """Every room's code, the newest first."""
+        with self._connect() as db:
+            rows = db.execute("SELECT room FROM rooms ORDER BY opened_at DESC")
+            return [str(r[0]) for r in rows.fetchall()]
+
     def guesses(self, code: str, step: int, preset: str) -> list[float]:
         """Every session's guess for this step of the room."""
         with self._connect() as db:

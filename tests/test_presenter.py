@@ -121,3 +121,13 @@ def test_without_a_key_everyone_may_write(presets_dir, monkeypatch):
     at = app({"view": "seminar"})
     at.button(key="room_open").click().run()
     assert VoteStore().room(at.session_state["seminar_room_code"]).is_open
+
+
+def test_the_votes_of_a_room_download_after_it_closed(presets_dir, monkeypatch):
+    monkeypatch.delenv(presenter.ENV_VAR)
+    at = app({"view": "seminar"})
+    at.button(key="room_open").click().run()
+    code = at.session_state["seminar_room_code"]
+    at.button(key="room_close").click().run()
+    assert at.selectbox(key="room_csv_choice").value == code
+    assert VoteStore().csv(code).startswith("room,step,preset,question,session")

@@ -63,7 +63,9 @@ def test_a_vote_is_counted_changed_and_survives_a_restart(store, tmp_path):
     again = VoteStore(tmp_path / "votes.sqlite3")  # a new process would see this
     assert sorted(again.guesses(code, 3, "oct_2022_rule")) == [0.8, 2.0]
     assert again.my_guess(code, 3, "oct_2022_rule", me) == 0.8
-    rows = list(csv.DictReader(io.StringIO(again.csv(code))))
+    rows = sorted(
+        csv.DictReader(io.StringIO(again.csv(code))), key=lambda r: r["value"]
+    )
     assert [r["value"] for r in rows] == ["0.8", "2.0"]
     assert rows[0]["changes"] == "2" and rows[0]["question"] == "china_prices"
     assert rows[0]["first_at_utc"].startswith("1970-01-01T00:01:40")

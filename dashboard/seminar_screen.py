@@ -15,8 +15,9 @@ hidden overflow. :data:`SCREEN_SCRIPT` is a constant script run in the page
 * maps a presentation clicker's keys to the step's buttons (found by their
   widget keys): Right, PageDown and Space reveal, or go to the next step when
   the step is revealed; Left and PageUp go back; R replays; F toggles full
-  screen. Keys typed into a text field, with a modifier, or repeated while held
-  are left alone, and nothing happens on a page without the step's buttons. A
+  screen (and Streamlit's own key R, rerun, does not see them). Keys typed into
+  a text field or with a modifier are left alone, keys repeated while held do
+  nothing, and nothing happens on a page without the step's buttons. A
   key pressed while the app still runs waits for the new page (the last such
   key only), so that a quick second press does not hide what the first
   revealed.
@@ -91,17 +92,26 @@ SCREEN_SCRIPT = (
     const b = button("seminar_reveal");
     return !!b && b.getAttribute("data-testid") !== "stBaseButton-primary";
   };
-  if (w.__seminarKeys) w.removeEventListener("keydown", w.__seminarKeys, true);
-  w.__seminarKeys = (e) => {
-    if (!button("seminar_reveal") || e.repeat) return;
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
+  const ours = (e) => {
+    if (!button("seminar_reveal") || e.ctrlKey || e.metaKey || e.altKey) return null;
     const t = e.target;
     if (t && (/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable)) {
-      return;
+      return null;
     }
     const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-    if (!KEYS.includes(key)) return;
+    return KEYS.includes(key) ? key : null;
+  };
+  if (w.__seminarKeys) w.removeEventListener("keydown", w.__seminarKeys, true);
+  if (w.__seminarKeyUp) w.removeEventListener("keyup", w.__seminarKeyUp, true);
+  w.__seminarKeyUp = (e) => {  // Streamlit's own R (rerun) would drop the click
+    if (ours(e)) e.stopPropagation();
+  };
+  w.__seminarKeys = (e) => {
+    const key = ours(e);
+    if (!key) return;
     e.preventDefault();
+    e.stopPropagation();
+    if (e.repeat) return;
     if (d.activeElement && d.activeElement.blur) d.activeElement.blur();
     if (key === "f") {  // now, while the key press still allows full screen
       if (d.fullscreenElement) d.exitFullscreen();
@@ -129,6 +139,7 @@ SCREEN_SCRIPT = (
   if (w.__seminarAct) clearInterval(w.__seminarAct);
   w.__seminarAct = setInterval(() => { if (w.__seminarPending) act(); }, 100);
   w.addEventListener("keydown", w.__seminarKeys, true);
+  w.addEventListener("keyup", w.__seminarKeyUp, true);
 
   const report = (px) => {
     const input = d.querySelector(`.st-key-${FIELD} input`);

@@ -53,7 +53,14 @@ def shot(page: Page, tmp_path: Path, name: str) -> None:
 
 
 def step_in_url(page: Page, step: int) -> None:
-    expect(page).to_have_url(re.compile(rf"[?&]step={step}(&|$)"))
+    expect(page).to_have_url(re.compile(rf"[?&]step={step}(&|$)"), timeout=20_000)
+
+
+def press(page: Page, key: str) -> None:
+    """A clicker's key, once the page has its script and the app is idle (a key
+    pressed during a run waits for it, but a test should not rely on timing)."""
+    page.wait_for_function(KEYS_READY, timeout=20_000)
+    page.keyboard.press(key)
 
 
 @pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
@@ -65,8 +72,7 @@ def test_a_revealed_step_fits_the_screen_and_the_keys_drive_it(
     expect(keyed(page, "seminar_reveal").get_by_role("button")).to_be_visible(
         timeout=60_000
     )
-    page.wait_for_function(KEYS_READY)
-    page.keyboard.press("ArrowRight")  # reveal
+    press(page, "ArrowRight")  # reveal
     assert wait_for_visible_charts(page, minimum=1) == 1
     page.wait_for_function(FITTED, timeout=15_000)
     page.wait_for_timeout(500)  # the chart drawn at its new height
@@ -77,22 +83,22 @@ def test_a_revealed_step_fits_the_screen_and_the_keys_drive_it(
     assert "…" not in page.get_by_test_id("stMetricValue").all_inner_texts()[1]
     shot(page, tmp_path, f"fit-{width}x{height}")
 
-    page.keyboard.press(" ")  # revealed: Space goes on
+    press(page, " ")  # revealed: Space goes on
     step_in_url(page, 4)
     expect(page.locator(".js-plotly-plot")).to_have_count(0)
-    page.keyboard.press("PageUp")
+    press(page, "PageUp")
     step_in_url(page, 3)
-    page.keyboard.press("PageDown")  # reveal again, then replay the step before
+    press(page, "PageDown")  # reveal again, then replay the step before
     assert wait_for_visible_charts(page, minimum=1) == 1
-    page.keyboard.press("r")
-    expect(
-        keyed(page, "seminar_chart_after").locator(".js-plotly-plot")
-    ).to_be_visible()
-    page.keyboard.press("ArrowLeft")
+    press(page, "r")
+    expect(keyed(page, "seminar_chart_after").locator(".js-plotly-plot")).to_be_visible(
+        timeout=20_000
+    )
+    press(page, "ArrowLeft")
     step_in_url(page, 2)
-    page.keyboard.press("f")
+    press(page, "f")
     page.wait_for_function("() => document.fullscreenElement !== null")
-    page.keyboard.press("f")
+    press(page, "f")
     page.wait_for_function("() => document.fullscreenElement === null")
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
@@ -124,18 +130,14 @@ def test_guesses_from_two_phones_appear_on_the_presenters_histogram(
         expect(phone.get_by_text("You can change it")).to_be_visible()
     shot(phones[0], tmp_path, "room-phone")
 
-    page.wait_for_function(KEYS_READY)
-    page.keyboard.press("ArrowRight")  # reveal
-    histogram = keyed(page, "seminar_guesses").locator(".js-plotly-plot")
-    expect(histogram).to_be_visible(timeout=30_000)
-    guesses = page.evaluate(
-        "() => document.querySelector('.st-key-seminar_guesses .js-plotly-plot')"
-        ".data[0].x"
-    )
-    assert sorted(guesses) == [0.5, 2.0]
-    expect(histogram).to_contain_text("2 guesses")
+    press(page, "ArrowRight")  # reveal
+    page.wait_for_function(FITTED, timeout=30_000)
+    page.wait_for_function(KEYS_READY, timeout=20_000)  # the run at the fitted height
+    histogram = keyed(page, "seminar_guesses").locator(".js-plotly-plot").last
+    expect(histogram).to_contain_text("2 guesses", timeout=20_000)
     expect(histogram).to_contain_text("2 with the direction right")
-    page.wait_for_function(FITTED, timeout=15_000)
+    guesses = histogram.evaluate("gd => gd.data[0].x")
+    assert sorted(guesses) == [0.5, 2.0]
     page.wait_for_timeout(500)
     shot(page, tmp_path, "room-reveal")
     expect(

@@ -113,7 +113,10 @@ def test_the_audience_page_writes_only_its_vote(presets_dir):
     at.button(key="vote_send").click().run()  # within a second: refused
     assert t("vote.refused.too_fast", "en") in [w.value for w in at.warning]
     assert store.guesses(code, 3, "oct_2022_rule") == [0.5]
-    assert SESSION_PATTERN.fullmatch(at.session_state["vote_session"])
+    me = at.session_state["vote_session"]
+    assert SESSION_PATTERN.fullmatch(me) and at.query_params["me"] == me
+    reloaded = app({"view": "vote", "room": code, "me": me})  # the same phone
+    assert reloaded.button(key="vote_send").label == t("vote.change", "en")
 
 
 def test_without_a_key_everyone_may_write(presets_dir, monkeypatch):
@@ -131,3 +134,38 @@ def test_the_votes_of_a_room_download_after_it_closed(presets_dir, monkeypatch):
     at.button(key="room_close").click().run()
     assert at.selectbox(key="room_csv_choice").value == code
     assert VoteStore().csv(code).startswith("room,step,preset,question,session")
+
+
+IMPORT_SCRIPT = """\
+import streamlit as st
+from dashboard import presets_panel
+from scenarios.store import PresetStore
+
+
+class Upload:  # what st.file_uploader hands the callback
+    name = "theirs.json"
+
+    def getvalue(self) -> bytes:
+        return PresetStore().export_json("oct_2022_rule").replace(
+            '"oct_2022_rule"', '"theirs"'
+        ).encode()
+
+
+if st.button("import", key="do_import"):
+    st.session_state["import_file"] = Upload()
+    presets_panel._import(PresetStore())
+    st.write(st.session_state.get(presets_panel.MESSAGE_KEY, ("none", ""))[0])
+"""
+
+
+def test_importing_a_preset_is_refused_without_the_key(presets_dir, tmp_path):
+    script = tmp_path / "import_app.py"
+    script.write_text(IMPORT_SCRIPT, encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=30).run()
+    at.button(key="do_import").click().run()
+    assert not at.exception
+    assert not (presets_dir / "theirs.json").exists()
+    assert at.session_state[presenter.NOTICE_KEY]  # the key field will say why
+    at.session_state[presenter.UNLOCKED_KEY] = True  # as after the right key
+    at.button(key="do_import").click().run()
+    assert (presets_dir / "theirs.json").exists()

@@ -9,7 +9,9 @@ the rate (:meth:`~scenarios.votes.VoteStore.vote`). The page writes nothing but
 this session's vote; it reads no preset and solves nothing. Laid out for a
 narrow screen: one column, large touch targets.
 
-Session keys: ``vote_session`` (the random session id) and ``vote_*``.
+The phone's id is random (128 bits) and kept in the link (``&me=``), so a reload
+keeps the phone's guess; a new tab from the QR code is a new phone. Session
+keys: ``vote_session`` (that id) and ``vote_*``.
 """
 
 from __future__ import annotations
@@ -18,13 +20,21 @@ import streamlit as st
 
 from dashboard.format import plain
 from dashboard.i18n import format_number, preset_text, t
-from scenarios.votes import Room, VoteRefused, VoteStore, check_code, new_session_id
+from scenarios.votes import (
+    SESSION_PATTERN,
+    Room,
+    VoteRefused,
+    VoteStore,
+    check_code,
+    new_session_id,
+)
 
 VIEW_VALUE = "vote"
 ROOM_PARAM = "room"
+ME_PARAM = "me"
 SESSION_KEY = "vote_session"
 MESSAGE_KEY = "vote_message"
-POLL_S = 2.0
+POLL_S = 3.0
 
 AUDIENCE_CSS = """
 <style>
@@ -39,8 +49,13 @@ AUDIENCE_CSS = """
 
 
 def _session() -> str:
+    """This phone's id: from the link (``&me=``, so that a reload keeps it), else
+    a new random one, written into the link."""
     if SESSION_KEY not in st.session_state:
-        st.session_state[SESSION_KEY] = new_session_id()
+        given = str(st.query_params.get(ME_PARAM, ""))
+        me = given if SESSION_PATTERN.fullmatch(given) else new_session_id()
+        st.session_state[SESSION_KEY] = me
+    st.query_params[ME_PARAM] = st.session_state[SESSION_KEY]
     return str(st.session_state[SESSION_KEY])
 
 
@@ -70,6 +85,7 @@ def render(lang: str) -> None:
     if code is None:
         st.error(t("vote.bad_room", lang))
         return
+    _session()
     _live(code, lang)
 
 

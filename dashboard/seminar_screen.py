@@ -53,7 +53,7 @@ REVEALED_CSS = """
 [data-testid="stMainBlockContainer"] { padding-top: 0.6rem; padding-bottom: 1rem; }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.55rem; }
 [data-testid="stMarkdownContainer"] h2 {
-  font-size: 38px; line-height: 1.3; padding: 0;
+  font-size: 38px; line-height: 1.3; padding: 0 0 0.3rem;
 }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
   font-size: 18px;

@@ -442,9 +442,15 @@ def _replay(
         strict=True,
     ):
         fig = replay_figure(
-            step, result, points, presets, lang, label=label, preset_id=preset_id
+            step,
+            result,
+            points,
+            presets,
+            lang,
+            label=label,
+            preset_id=preset_id,
+            height=seminar_screen.chart_height(PAIR_HEIGHT),
         )
-        fig.update_layout(height=seminar_screen.chart_height(PAIR_HEIGHT))
         column.plotly_chart(fig, config=PLOTLY_CONFIG, key=key)
 
 

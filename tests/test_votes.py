@@ -9,7 +9,9 @@ import math
 import sqlite3
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
 
 import pytest
 
@@ -130,3 +132,21 @@ def test_two_hundred_phones_within_ten_seconds_lose_no_vote(store):
     assert sent == len(counted) == 200
     assert sorted(counted) == sorted(values)
     assert elapsed < 10
+
+
+def _one_server(path: str, code: str, sessions: list[str]) -> int:
+    """One server process's share of the room's phones (run in a child process)."""
+    store = VoteStore(Path(path))
+    for i, me in enumerate(sessions):
+        store.vote(code, me, 3, "oct_2022_rule", round(0.05 * (i % 60), 2))
+    return len(sessions)
+
+
+def test_four_server_processes_share_the_file_without_losing_a_vote(store):
+    """Several ``streamlit run`` processes on one folder (SECURITY.md): four
+    processes write 50 votes each into the same file at once."""
+    code = room_at(store)
+    shares = [[new_session_id() for _ in range(50)] for _ in range(4)]
+    with ProcessPoolExecutor(4, mp_context=get_context("spawn")) as pool:
+        sent = sum(pool.map(_one_server, [str(store.path)] * 4, [code] * 4, shares))
+    assert sent == len(store.guesses(code, 3, "oct_2022_rule")) == 200

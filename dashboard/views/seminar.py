@@ -376,6 +376,8 @@ def render(page: PageContext) -> None:
         ask.subheader(t("seminar.prediction", lang), anchor=False)
         ask.markdown(f"### {step_question(step, lang)}")
         ask.caption(t("seminar.think", lang))
+        if seminar_room.current() is not None:  # what the phones guess
+            ask.markdown(f"**{t(f'seminar.room.ask.{question.id}', lang)}**")
     _nav(step_no, total, token, lang)
 
     if revealed:

@@ -34,6 +34,7 @@ SYNCED_KEY = "seminar_room_synced"
 PUBLIC_URL_ENV = "DECOUPLING_PUBLIC_URL"
 GUESSES_KEY = "seminar_guesses"
 QR_SCALE = 6
+QR_WIDTH_PX = 180
 
 
 def current() -> str | None:
@@ -89,8 +90,8 @@ def invite(container: DeltaGenerator, lang: str, step_no: int, preset: str) -> N
         return
     link = audience_link(code)
     container.markdown(f"**{t('seminar.room.code', lang, code=code)}**")
-    container.caption(link)
-    container.image(qr_png(link), width=200, caption=t("seminar.room.scan", lang))
+    container.image(qr_png(link), width=QR_WIDTH_PX)
+    container.caption(f"{t('seminar.room.scan', lang)}: {link}")
     n = len(VoteStore().guesses(code, step_no, preset))
     container.caption(t("seminar.room.so_far", lang, n=n))
 

@@ -2,7 +2,8 @@
 
 Run with ``make run``. Each run: language -> presets -> sidebar (levers) -> solve
 (cached) -> the open tab's view (dashboard.registry) -> downloads. The seminar page
-(``?view=seminar``) replaces everything after the presets.
+(``?view=seminar``) replaces everything after the presets; the audience page
+(``?view=vote&room=CODE``) everything after the language switch.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dashboard import (
     sidebar,
 )
 from dashboard.format import plain
-from dashboard.views import seminar
+from dashboard.views import seminar, vote
 from model.simulation import ConvergenceError
 from scenarios.store import PresetStore
 
@@ -31,9 +32,15 @@ st.set_page_config(
 )
 
 store = PresetStore()
-left, right = st.columns([4, 1])
+view = registry.requested_view()
+left, right = st.columns([4, 1] if view is None else [1, 1])
+if view is not None:  # one row: the language switch and the leave button
+    right = right.container(horizontal=True, horizontal_alignment="right")
 with right:
     lang = language.switch()
+if view == vote.VIEW_VALUE:
+    vote.render(lang)
+    st.stop()
 presets, entries = presets_panel.load(store, lang)
 page = context.page_context(presets, lang)
 if registry.seminar_switch(right, lang):

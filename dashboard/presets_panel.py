@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from dashboard import cache
+from dashboard import cache, presenter
 from dashboard.format import plain
 from dashboard.i18n import normalise, t
 from dashboard.sidebar import PRESET_KEY, Controls, apply_preset
@@ -80,6 +80,8 @@ def _scenario_to_save(controls: Controls) -> Scenario:
 
 
 def _save(store: PresetStore, controls: Controls, overwrite: bool) -> None:
+    if not presenter.allowed():  # only the presenter writes
+        return
     try:
         scenario = _scenario_to_save(controls)
     except (PresetError, ScenarioError) as error:
@@ -108,6 +110,8 @@ def _save(store: PresetStore, controls: Controls, overwrite: bool) -> None:
 
 
 def _rename(store: PresetStore) -> None:
+    if not presenter.allowed():  # only the presenter writes
+        return
     old = st.session_state.get("manage_preset")
     new_name = st.session_state.get("rename_to", "").strip()
     try:
@@ -121,6 +125,8 @@ def _rename(store: PresetStore) -> None:
 
 
 def _delete(store: PresetStore, presets: Mapping[str, Scenario]) -> None:
+    if not presenter.allowed():  # only the presenter writes
+        return
     target = st.session_state.get("manage_preset")
     try:
         store.delete(target)
@@ -134,6 +140,8 @@ def _delete(store: PresetStore, presets: Mapping[str, Scenario]) -> None:
 
 
 def _import(store: PresetStore) -> None:
+    if not presenter.allowed():  # only the presenter writes
+        return
     upload = st.session_state.get("import_file")
     if upload is None:
         return
@@ -199,6 +207,7 @@ def render(
         if MESSAGE_KEY in st.session_state:
             kind, text = st.session_state.pop(MESSAGE_KEY)
             getattr(st, kind)(text)
+        presenter.unlock_field(st.container(), "presets")
         st.text_input(t("presets_panel.name", lang), key="save_name", max_chars=120)
         st.text_area(
             t("presets_panel.description", lang),

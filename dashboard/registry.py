@@ -4,7 +4,9 @@
 and ``render(ctx: ViewContext)``. :func:`open_tab` draws the tab bar and says which
 tab is open (only that one runs: lazy tabs). :func:`seminar_switch` draws the
 button that enters or leaves the seminar page (``?view=seminar``), a page of its
-own drawn by :func:`dashboard.views.seminar.render`.
+own drawn by :func:`dashboard.views.seminar.render`; :func:`requested_view` says
+which page the link asks for (the audience page is
+:func:`dashboard.views.vote.render`).
 
 This module lives outside ``dashboard/views/`` because it imports every view, and
 views never import one another.
@@ -30,6 +32,7 @@ from dashboard.views import (
     reality,
     seminar,
     tradeoffs,
+    vote,
     winners,
 )
 
@@ -111,6 +114,13 @@ def _enter_seminar() -> None:
 def _leave_seminar() -> None:
     for key in (seminar.VIEW_PARAM, seminar.STEP_PARAM):
         st.query_params.pop(key, None)
+
+
+def requested_view() -> str | None:
+    """The page the link asks for: ``seminar``, ``vote`` (the audience page) or
+    None (the dashboard)."""
+    view = st.query_params.get(seminar.VIEW_PARAM)
+    return view if view in (seminar.VIEW_VALUE, vote.VIEW_VALUE) else None
 
 
 def seminar_switch(container: DeltaGenerator, lang: str) -> bool:

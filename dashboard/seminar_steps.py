@@ -12,7 +12,11 @@ own list of ids, and the saved one, are read and checked by
 Steps are numbered from 1. A step asked for by the link (``?step=3``) that is not
 a number or is out of range is step 1 (:func:`parse_step`). A reveal shows the
 three numbers of :data:`KPIS`, each with its change from the previous step
-(:func:`kpi_texts`).
+(:func:`kpi_texts`). Before the reveal the room may guess one of them
+(:func:`guess_for`: the ``guess`` of the step in ``content/storyline.json``, else
+:data:`DEFAULT_GUESS`); the model's answer is that number under the step's preset
+(:func:`model_answer`), and a guess has the direction right when it moves from the
+previous step's answer the same way as the model's (:func:`direction_right`).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from dashboard.i18n import (
 from model.simulation import Simulation
 from scenarios.schema import Scenario
 from scenarios.storylines import split_ids
+from scenarios.votes import Question
 
 STORYLINE_CONTENT = Path(__file__).resolve().parent / "content" / "storyline.json"
 CHARTS: tuple[str, ...] = ("map", "welfare", "reality")
@@ -51,6 +56,11 @@ KPIS: tuple[tuple[str, str], ...] = (
     ("backfill", "backfill_share"),
 )
 """The three numbers a step reveals: (seminar.kpi key, metric)."""
+GUESS_SCALE = {"backfill": 100.0}
+"""Metric -> the number the room guesses: backfill is guessed in % (share x 100);
+the others as the metric is (China's prices in %, coalition welfare in USD bn)."""
+DEFAULT_GUESS = Question("china_prices", -5.0, 50.0, 0.5)
+"""The guess of a step the default storyline does not describe."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,19 @@ def default_storyline() -> list[Step]:
         Step(item["preset"], item.get("chart", DEFAULT_CHART), item.get("text"))
         for item in data["steps"]
     ]
+
+
+def guess_for(preset_id: str) -> Question:
+    """What the room guesses at a preset's step: the default storyline's ``guess``,
+    else :data:`DEFAULT_GUESS`."""
+    data = json.loads(STORYLINE_CONTENT.read_text(encoding="utf-8"))
+    for item in data["steps"]:
+        if item["preset"] == preset_id and "guess" in item:
+            g = item["guess"]
+            return Question(
+                g["kpi"], float(g["low"]), float(g["high"]), float(g["increment"])
+            )
+    return DEFAULT_GUESS
 
 
 def chart_for(preset_id: str) -> str:
@@ -238,3 +261,33 @@ def _backfill_change(diff: float, lang: str) -> str:
 
 def _price_change(diff: float, lang: str) -> str:
     return format_pp(diff, lang, 2)
+
+
+# --- the room's guesses -------------------------------------------------------------
+
+
+def model_answer(sim: Simulation | None, question: Question) -> float:
+    """The model's value of the guessed number (NaN if ``sim`` is None or the
+    metric is undefined, e.g. backfill when the fence stops nothing)."""
+    if sim is None:
+        return math.nan
+    metric = dict(KPIS)[question.id]
+    return sim.metrics.scalar(metric) * GUESS_SCALE.get(question.id, 1.0)
+
+
+def direction_right(
+    guesses: Sequence[float], answer: float, before: float, increment: float
+) -> int:
+    """How many guesses move from ``before`` (the previous step's answer, 0 at the
+    first step) the same way as ``answer``: up, down, or (within half an
+    ``increment``) not at all. 0 when the answer or ``before`` is undefined."""
+    if not (math.isfinite(answer) and math.isfinite(before)):
+        return 0
+
+    def way(value: float) -> int:
+        if abs(value - before) < increment / 2:
+            return 0
+        return 1 if value > before else -1
+
+    truth = way(answer)
+    return sum(1 for g in guesses if way(g) == truth)

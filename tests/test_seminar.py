@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import i18n, seminar_steps
 from dashboard.format import plain
 from dashboard.i18n import t
+from dashboard.seminar_room import qr_png
 from dashboard.views import seminar
 from helpers import ROOT
 from model.simulation import simulate
@@ -398,3 +399,30 @@ def test_step_logic_never_imports_streamlit_or_plotly():
         "assert not loaded('streamlit', 'plotly'), loaded('streamlit', 'plotly')\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+# --- the room's guesses -------------------------------------------------------------
+
+
+def test_every_step_asks_a_number_whose_model_answer_is_on_its_slider():
+    for step in seminar_steps.default_storyline():
+        question = seminar_steps.guess_for(step.preset)
+        assert question != seminar_steps.DEFAULT_GUESS, step.preset
+        sim = simulate(PresetStore().load(step.preset).levers())
+        answer = seminar_steps.model_answer(sim, question)
+        if math.isnan(answer):  # backfill is undefined when the fence stops nothing
+            continue
+        assert question.low <= answer <= question.high, (step.preset, answer)
+    assert seminar_steps.guess_for("someone_elses") == seminar_steps.DEFAULT_GUESS
+
+
+def test_the_direction_is_judged_from_the_previous_steps_answer():
+    right = seminar_steps.direction_right
+    assert right([0.5, 2.0, -0.3, 0.0], answer=0.27, before=0.0, increment=0.05) == 2
+    assert right([0.5, 0.01], answer=0.0, before=0.0, increment=0.05) == 1  # flat
+    assert right([1.0], answer=math.nan, before=0.0, increment=0.05) == 0
+
+
+def test_the_qr_code_is_a_png_made_here():
+    png = qr_png("http://192.168.1.20:8501/?view=vote&room=ABCDE")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -41,6 +41,9 @@ FONT_FAMILY = (
 the figure itself: Streamlit's Plotly theme replaces the template's font, and a
 font list without a Chinese font draws Chinese with Japanese glyph forms."""
 FONT_SIZE = 24
+SMALL_FONT_SIZE = 20
+"""The base font of a chart shorter than three quarters of :data:`CHART_HEIGHT`
+(a revealed step on a 1280 x 720 projector)."""
 CHART_HEIGHT = 680
 PAIR_FONT_SIZE = 20
 PAIR_HEIGHT = 560
@@ -165,30 +168,42 @@ def step_figure(
 
 
 def projector_layout(
-    fig: go.Figure, *, font_size: int = FONT_SIZE, height: int = CHART_HEIGHT
+    fig: go.Figure, *, font_size: int | None = None, height: int = CHART_HEIGHT
 ) -> go.Figure:
-    """Large type for a projector: base font, title, labels, markers."""
+    """Large type for a projector: base font (default :data:`FONT_SIZE`), title,
+    labels, markers; ``height`` in px."""
+    font_size = FONT_SIZE if font_size is None else font_size
     limit = 64 if font_size >= FONT_SIZE else 52
-    title = fig.layout.title.text or ""
+    title = _wrap(fig.layout.title.text or "", limit)
     fig.update_layout(
         font_family=FONT_FAMILY,
         font_size=font_size,
         title_font_family=FONT_FAMILY,
         title_font_size=font_size + 6,
-        title_text=_wrap(title, limit),
+        title_text=title,
         legend_font_family=FONT_FAMILY,
         legend_font_size=font_size - 4,
         hoverlabel_font_family=FONT_FAMILY,
         hoverlabel_font_size=font_size - 4,
         height=height,
-        margin={"l": 20, "r": 20, "t": 130, "b": 20},
+        margin={"l": 20, "r": 20, "t": _title_room(title, font_size + 6), "b": 20},
     )
     axis = {"title_font_size": font_size, "tickfont_size": font_size - 4}
     fig.update_xaxes(**axis)
     fig.update_yaxes(**axis)
+    if font_size < FONT_SIZE:  # a short chart: y title in two lines, no legend
+        fig.update_yaxes(title_text=_wrap(fig.layout.yaxis.title.text or "", 20))
+        fig.update_layout(showlegend=False)
     fig.update_traces(textfont_size=font_size - 4, selector={"type": "scatter"})
     fig.update_traces(textfont_size=font_size - 4, selector={"type": "bar"})
     return fig
+
+
+def _title_room(title: str, title_size: int) -> int:
+    """The top margin in px for a chart title: 1.3 times ``title_size`` per line
+    of the title, and 36 px for the toolbar."""
+    lines = title.count("<br>") + 1
+    return 36 + round(1.3 * title_size * lines)
 
 
 def replay_figure(
@@ -200,13 +215,17 @@ def replay_figure(
     *,
     label: str,
     preset_id: str,
+    height: int = PAIR_HEIGHT,
 ) -> go.Figure:
-    """One half of the replay: the step's chart for ``sim`` (the preset
-    ``preset_id``), titled by the text ``label`` (``seminar.before`` or
-    ``seminar.after``) with the preset's name, over the chart's own takeaway."""
+    """One half of the replay, ``height`` px high: the step's chart for ``sim``
+    (the preset ``preset_id``), titled by the text ``label`` (``seminar.before``
+    or ``seminar.after``) with the preset's name, over the chart's own takeaway
+    unless the chart is short (the three numbers above say it then)."""
     fig = step_figure(step, sim, points, lang)
     takeaway = fig.layout.title.text or ""
     name = html.escape(preset_name(preset_id, presets, lang), quote=False)
     heading = t(label, lang, name=name)
-    fig.update_layout(title_text=f"{heading}<br><sup>{_wrap(takeaway, 80)}</sup>")
-    return projector_layout(fig, font_size=PAIR_FONT_SIZE, height=PAIR_HEIGHT)
+    if height >= PAIR_HEIGHT * 4 // 5:
+        heading += f"<br><sup>{_wrap(takeaway, 80)}</sup>"
+    fig.update_layout(title_text=heading)
+    return projector_layout(fig, font_size=PAIR_FONT_SIZE, height=height)

@@ -8,7 +8,11 @@ one, same chart, side by side. This module is the wiring (widgets, layout, sessi
 state): the steps and their texts are :mod:`dashboard.seminar_steps`, the charts
 :mod:`dashboard.figures.seminar`, the projector theme (large type, high
 contrast, no sidebar) :data:`dashboard.theme.PROJECTOR_CSS` and the saved
-storyline :mod:`scenarios.storylines`.
+storyline :mod:`scenarios.storylines`. Once revealed, the step fits one screen and
+a clicker drives it (:mod:`dashboard.seminar_screen`); with a room open, the
+audience guesses on their phones and the reveal shows their guesses
+(:mod:`dashboard.seminar_room`). Saving a storyline and the room need the
+presenter key when one is set (:mod:`dashboard.presenter`).
 
 URL: ``?view=seminar&step=3`` (1-based). A step that is not a number or is out of
 range opens step 1 with a visible notice. This module reads and writes only the
@@ -24,9 +28,17 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import streamlit as st
 
+from dashboard import presenter, seminar_room, seminar_screen
 from dashboard.context import PageContext
 from dashboard.explain import seminar_waterfalls
-from dashboard.figures.seminar import projector_layout, replay_figure, step_figure
+from dashboard.figures.seminar import (
+    CHART_HEIGHT,
+    PAIR_HEIGHT,
+    SMALL_FONT_SIZE,
+    projector_layout,
+    replay_figure,
+    step_figure,
+)
 from dashboard.format import plain
 from dashboard.i18n import t
 from dashboard.seminar_steps import (
@@ -34,8 +46,10 @@ from dashboard.seminar_steps import (
     Step,
     clamp_step,
     default_steps,
+    guess_for,
     kpi_texts,
     left_behind,
+    model_answer,
     opening_storyline,
     parse_step,
     playable_steps,
@@ -134,6 +148,8 @@ def _apply(presets: Mapping[str, Scenario], lang: str, save: bool) -> None:
     if not save:
         _say("success", t("seminar.storyline.applied", lang, n=len(known)))
         return
+    if not presenter.allowed():  # saving writes a shared file: the presenter only
+        return
     try:
         save_storyline(known)
     except OSError as error:
@@ -207,13 +223,14 @@ def _kpis(sim: Simulation, previous: Simulation | None, lang: str) -> None:
 
 
 def _header(
-    step_no: int, total: int, step: Step, scenario: Scenario, lang: str
+    step_no: int, total: int, step: Step, scenario: Scenario, lang: str, brief: bool
 ) -> None:
+    """Caption and title; the narrative too unless ``brief`` (once revealed)."""
     name = step_title(step, scenario, lang)
     st.caption(step_caption(step_no, total, scenario, lang))
     st.header(plain(name), anchor=False)
     narrative = step_narrative(step, scenario, lang)
-    if narrative is not None:
+    if narrative is not None and not brief:
         st.markdown(narrative)
 
 
@@ -267,6 +284,7 @@ def _nav(step_no: int, total: int, token: tuple[int, str], lang: str) -> None:
 
 def _storyline_editor(presets: Mapping[str, Scenario], lang: str) -> None:
     with st.expander(t("seminar.storyline.editor", lang), expanded=False):
+        presenter.unlock_field(st.container(), "storyline")
         st.text_input(
             t("seminar.storyline.ids", lang),
             key=INPUT_KEY,
@@ -347,12 +365,21 @@ def render(page: PageContext) -> None:
     token = (step_no, step.preset)
     _remember(step_no, step.preset)
 
-    _header(step_no, total, step, scenario, lang)
     revealed = st.session_state.get(REVEALED_KEY) == token
+    seminar_screen.install(revealed, lang)
+    question = guess_for(step.preset)
+    seminar_room.sync(step_no, step.preset, question, revealed)
+    _header(step_no, total, step, scenario, lang, brief=revealed)
     if not revealed:
-        st.subheader(t("seminar.prediction", lang), anchor=False)
-        st.markdown(f"### {step_question(step, lang)}")
-        st.caption(t("seminar.think", lang))
+        ask = st.container()
+        if seminar_room.current() is not None:
+            ask, invite = st.columns([3, 1])
+            seminar_room.invite(invite, lang, step_no, step.preset)
+        ask.subheader(t("seminar.prediction", lang), anchor=False)
+        ask.markdown(f"### {step_question(step, lang)}")
+        ask.caption(t("seminar.think", lang))
+        if seminar_room.current() is not None:  # what the phones guess
+            ask.markdown(f"**{t(f'seminar.room.ask.{question.id}', lang)}**")
     _nav(step_no, total, token, lang)
 
     if revealed:
@@ -370,13 +397,29 @@ def render(page: PageContext) -> None:
             if st.session_state.get(REPLAY_KEY) and st.session_state.get(BEFORE_KEY):
                 _replay(step, sim, points, presets, solve, lang)
             else:
-                st.plotly_chart(
-                    projector_layout(step_figure(step, sim, points, lang)),
+                height = seminar_screen.chart_height(CHART_HEIGHT)
+                chart = st.container()
+                if seminar_room.current() is not None:
+                    chart, guesses = st.columns([3, 2])
+                    before = model_answer(previous, question) if step_no > 1 else 0.0
+                    answer = model_answer(sim, question)
+                    seminar_room.results(
+                        guesses,
+                        lang,
+                        (step_no, step.preset),
+                        question,
+                        (answer, before),
+                        height,
+                    )
+                fig = step_figure(step, sim, points, lang)
+                chart.plotly_chart(
+                    projector_layout(fig, height=height, font_size=_font(height)),
                     config=PLOTLY_CONFIG,
                     key=CHART_KEY,
                 )
     _citations(scenario, lang)
     st.divider()
+    seminar_room.panel(lang)
     _storyline_editor(presets, lang)
 
 
@@ -404,6 +447,18 @@ def _replay(
         strict=True,
     ):
         fig = replay_figure(
-            step, result, points, presets, lang, label=label, preset_id=preset_id
+            step,
+            result,
+            points,
+            presets,
+            lang,
+            label=label,
+            preset_id=preset_id,
+            height=seminar_screen.chart_height(PAIR_HEIGHT),
         )
         column.plotly_chart(fig, config=PLOTLY_CONFIG, key=key)
+
+
+def _font(height: int) -> int | None:
+    """The chart's base font: the projector's, smaller on a short chart."""
+    return SMALL_FONT_SIZE if height < CHART_HEIGHT * 3 // 4 else None

@@ -9,6 +9,7 @@ session state; nothing saved is overwritten without a second, explicit click.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 import streamlit as st
 
@@ -256,8 +257,9 @@ def render(
         )
         st.download_button(
             t("presets_panel.export", lang),
-            data=store.export_json(controls.preset.id),
+            data=partial(store.export_json, controls.preset.id),  # read on click
             file_name=f"{controls.preset.id}.json",
             mime="application/json",
             key="export_preset",
+            on_click="ignore",
         )

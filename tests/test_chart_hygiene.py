@@ -1,0 +1,76 @@
+"""Issue 16, chart hygiene: what the charts print, checked on the figures."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from dashboard import cache
+from dashboard.figures import overview
+from dashboard.figures.labels import PLOT_PX, label_boxes
+
+
+def _overlap(a, b) -> float:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return max(width, 0.0) * max(height, 0.0)
+
+
+def assert_labels_clear(fig, plot_px=PLOT_PX, font_px=13, star_trace=-1) -> None:
+    """No two point labels overlap, and none covers the star (the last trace)."""
+    labels, markers = label_boxes(fig, plot_px, font_px)
+    star = markers[star_trace]
+    for a, b in itertools.combinations(labels, 2):
+        assert _overlap(a, b) == 0, (a, b)
+    for box in labels:
+        assert _overlap(box, star) == 0, (box, star)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_overview_map_labels_clear_each_other_and_the_star(lang):
+    points = cache.preset_points(lang)
+    for _, row in points.iterrows():  # the star on every preset in turn
+        current = {
+            "coalition_cost_usd_bn": row["coalition_cost_usd_bn"] + 0.01,
+            "china_cost_pct": row["china_cost_pct"],
+        }
+        assert_labels_clear(overview.security_cost_map(points, current, lang))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_tradeoffs_map_labels_clear_each_other_and_the_star(lang):
+    from dashboard.figures import tradeoffs, tradeoffs_frontier
+    from dashboard.views.tradeoffs import grid_base
+    from model import sweeps
+    from model.simulation import simulate
+
+    levers = cache.builtin_presets()["oct_2022_rule"].levers()
+    grid = sweeps.solve_grid(grid_base(levers), 5, baseline=cache.baseline())
+    current = tradeoffs.current_point(levers, simulate(levers, cache.baseline()))
+    frontier = sweeps.efficient_frontier(grid.frame)
+    fig = tradeoffs_frontier.frontier_plane(
+        grid, frontier, cache.preset_points(lang), current, lang
+    )
+    assert_labels_clear(fig, font_px=12)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_replay_map_labels_clear_each_other_and_the_star(lang):
+    from dashboard.figures import seminar
+    from dashboard.seminar_steps import Step
+
+    presets = cache.builtin_presets()
+    for preset_id in ("oct_2022_rule", "small_yard_high_fence_ideal"):
+        sim = cache.solve(presets[preset_id].levers())
+        fig = seminar.replay_figure(
+            Step(preset_id, "map"),
+            sim,
+            cache.preset_points("en"),
+            presets,
+            lang,
+            label="seminar.after",
+            preset_id=preset_id,
+        )
+        size = seminar.PAIR_FONT_SIZE - 4
+        assert_labels_clear(fig, seminar.PAIR_PLOT_PX, size)

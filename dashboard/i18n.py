@@ -307,7 +307,8 @@ def _finite(value: object) -> float | None:
 
 def _digits(value: float, digits: int, signed: bool) -> str:
     rounded = round(value, digits) + 0.0  # no "-0.00"
-    return f"{rounded:{'+' if signed else ''},.{digits}f}"
+    sign = "+" if signed and rounded else ""  # nor "+0.00"
+    return f"{rounded:{sign},.{digits}f}"
 
 
 def format_number(

@@ -74,3 +74,29 @@ def test_replay_map_labels_clear_each_other_and_the_star(lang):
         )
         size = seminar.PAIR_FONT_SIZE - 4
         assert_labels_clear(fig, seminar.PAIR_PLOT_PX, size)
+
+
+def test_no_signed_zero_in_heat_maps_and_the_report():
+    from dashboard import export
+    from dashboard.figures import flows, winners
+
+    presets = cache.builtin_presets()
+    sim = cache.solve(presets["oct_2022_rule"].levers())
+    reference = cache.solve(presets["no_controls"].levers())
+    maps = [
+        winners.tech_revenue_heatmap(sim, "en"),
+        flows.bilateral_change_heatmap(sim, "chips", measure="value"),
+    ]
+    cells = [text for fig in maps for row in fig.data[0].text for text in row]
+    assert cells
+    for text in cells:
+        assert not text.startswith(("-0.00", "+0.00", "-0.0%", "+0.0%")), text
+    report = export.html_report(
+        sim,
+        reference,
+        presets["oct_2022_rule"],
+        presets["oct_2022_rule"].levers(),
+        [],
+        title="t",
+    )
+    assert ">-0.000<" not in report and ">+0.000<" not in report

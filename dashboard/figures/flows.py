@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import signed, styled
+from dashboard.figures.common import signed, signed_cells, styled
 from dashboard.i18n import region, sector, t
 from dashboard.theme import REGION_COLORS, SECTOR_COLORS
 from model.names import TARGET, TECH_SECTORS
@@ -96,7 +96,7 @@ def bilateral_change_heatmap(
     text = np.where(
         np.isnan(values),
         t("charts.common.no_trade", lang),
-        np.char.mod("%+.1f%%", np.nan_to_num(values)),
+        signed_cells(values, 1, "%"),
     )
     largest = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 0.0
     fig = go.Figure(

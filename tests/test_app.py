@@ -255,3 +255,13 @@ def test_seminar_button_switches_the_view(at):
     at.button(key="enter_seminar").click().run()
     assert not at.exception
     assert at.query_params["view"] in ("seminar", ["seminar"])
+
+
+def test_the_caption_names_changed_levers_by_their_labels(at):
+    from dashboard.i18n import lever_label
+
+    at.run()
+    at.slider(key="scope_sme").set_value(0.9).run()
+    text = " ".join(c.value for c in at.caption)
+    assert lever_label("scope_sme", "en") in text
+    assert "scope_sme" not in text

@@ -100,3 +100,35 @@ def test_no_signed_zero_in_heat_maps_and_the_report():
         title="t",
     )
     assert ">-0.000<" not in report and ">+0.000<" not in report
+
+
+def test_tornado_labels_name_sectors_not_codes():
+    import pandas as pd
+
+    from dashboard.figures import decade_tornado
+
+    table = pd.DataFrame(
+        {
+            "parameter": ["theta_ict_hw", "rho"],
+            "label": ["Trade elasticity, ict_hw", "Learning rate"],
+            "low_input": [2.0, 0.1],
+            "high_input": [6.0, 0.3],
+            "low_value": [1.0, 1.5],
+            "high_value": [3.0, 2.5],
+            "central": [2.0, 2.0],
+            "swing": [2.0, 1.0],
+        }
+    )
+    for lang in ("en", "zh"):
+        fig = decade_tornado.tornado_figure(
+            table, name="china_tech_capability_ratio", year=2032, lang=lang
+        )
+        labels = " ".join(fig.data[0].y)
+        assert "ict_hw" not in labels, labels
+
+
+def test_best_value_title_gives_the_yard_a_unit():
+    from dashboard.figures import tradeoffs
+
+    assert tradeoffs._yard_words(0.04, "en") == "yard 4% of the technology sectors"
+    assert "%" in tradeoffs._yard_words(0.5, "zh")

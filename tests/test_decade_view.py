@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.figures import decade as fd
-from dashboard.figures import decade_tornado
+from dashboard.figures import decade_text, decade_tornado
 from dashboard.registry import TABS_BY_ID
 from dashboard.views import decade
 from helpers import decode_plotly_array, open_app
@@ -194,7 +194,8 @@ def test_figures_state_the_takeaway_and_mark_the_year():
     tornado = decade_tornado.tornado_figure(
         table, name="coalition_tech_revenue_change_usd_bn", year=2024
     )
-    assert tornado.layout.title.text.startswith(f"2024: {table['label'][0]}")
+    top = decade_text.parameter_label(table["parameter"][0], table["label"][0])
+    assert tornado.layout.title.text.startswith(f"2024: {top}")
 
 
 @pytest.mark.browser

@@ -34,9 +34,15 @@ def _number(value: float) -> str:
 
 
 def metric_delta(
-    name: str, value: float | None, reference: float | None, lang: str = "en"
+    name: str,
+    value: float | None,
+    reference: float | None,
+    lang: str = "en",
+    versus: str = "format.vs_reference",
 ) -> str | None:
-    """Difference from the reference in the metric's unit (pp for percentages)."""
+    """Difference from the reference in the metric's unit (pp for percentages);
+    ``versus`` is the text that names the base (the 2022 baseline or the
+    no-controls reference)."""
     if value is None or reference is None:
         return None
     if not (math.isfinite(value) and math.isfinite(reference)):
@@ -51,7 +57,7 @@ def metric_delta(
         text = t("format.usd_bn", lang, value=f"{diff:+.2f}")
     else:
         text = f"{diff:+.3g}"
-    return t("format.vs_reference", lang, value=text)
+    return t(versus, lang, value=text)
 
 
 def plain(text: str) -> str:

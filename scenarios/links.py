@@ -20,7 +20,7 @@ from model.levers import LEVERS_BY_NAME, Levers, LeverValue
 LINK_VERSION = "1"
 VERSION_KEY = "v"
 PRESET_KEY = "p"
-UI_KEYS = frozenset({"view", "lang", "step", "tab"})
+UI_KEYS = frozenset({"view", "lang", "step", "tab", "base"})
 """Parameters of the page itself (seminar view, language...), not of the scenario."""
 
 MAX_VALUE_LENGTH = 64

@@ -265,3 +265,23 @@ def test_the_caption_names_changed_levers_by_their_labels(at):
     text = " ".join(c.value for c in at.caption)
     assert lever_label("scope_sme", "en") in text
     assert "scope_sme" not in text
+
+
+def test_kpi_deltas_compare_with_the_chosen_base_kept_in_the_link(at):
+    at.query_params["base"] = "baseline"
+    at.run()
+    assert not at.exception
+    assert at.session_state["kpi_base"] == "baseline"
+    deltas = [m.proto.delta for m in at.metric if m.proto.delta]
+    assert deltas and all("vs 2022 baseline" in d for d in deltas), deltas
+    name = "china_tech_price_change_pct"  # its delta is its own change from 2022
+    sim = simulate(current_levers(at))
+    shown = format.metric_delta(
+        name, sim.metrics.scalar(name), 0.0, "en", "format.vs_baseline"
+    )
+    assert shown in deltas, (shown, deltas)
+    at.session_state["kpi_base"] = "reference"
+    at.run()
+    deltas = [m.proto.delta for m in at.metric if m.proto.delta]
+    assert all("vs reference" in d for d in deltas), deltas
+    assert "base" not in at.query_params

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import format
+from dashboard import format, kpi_base
 from dashboard.context import ViewContext
 from dashboard.figures import overview as figures
 from dashboard.i18n import metric_label, t, unit
@@ -24,21 +24,32 @@ DOWNSTREAM = ("china_ict_hw_price_change_pct", "china_ict_hw_output_change_pct")
 """China's ICT hardware, shown in one line under the cards: the downstream effect."""
 
 
-def downstream_line(sim: Simulation, reference: Simulation, lang: str = "en") -> str:
+def downstream_line(
+    sim: Simulation,
+    reference: Simulation,
+    lang: str = "en",
+    versus: str = "format.vs_reference",
+) -> str:
     """China's ICT-hardware price and output changes with their differences from
-    the reference, as one sentence (n/a where undefined)."""
+    the reference (named by the text ``versus``), as one sentence (n/a where
+    undefined)."""
     fields: dict[str, str] = {}
     for key, name in zip(("price", "output"), DOWNSTREAM, strict=True):
         value = sim.metrics.scalar(name)
         fields[key] = format.metric_value(name, value, lang)
-        delta = format.metric_delta(name, value, reference.metrics.scalar(name), lang)
+        delta = format.metric_delta(
+            name, value, reference.metrics.scalar(name), lang, versus
+        )
         fields[f"{key}_delta"] = delta or t("format.na", lang)
     return t("kpi.downstream", lang, **fields)
 
 
 def render(ctx: ViewContext) -> None:
-    """KPI cards with deltas against the no-controls reference, then the map."""
-    sim, reference, lang = ctx.sim, ctx.reference, ctx.lang
+    """KPI cards with deltas against the chosen base (the no-controls reference
+    or the 2022 baseline), then the map."""
+    sim, lang = ctx.sim, ctx.lang
+    base = kpi_base.choose(lang)
+    reference, versus = kpi_base.base_simulation(ctx, base), kpi_base.VERSUS[base]
     columns = st.columns(3)
     for k, name in enumerate(HEADLINE):
         value = sim.metrics.scalar(name)
@@ -46,7 +57,7 @@ def render(ctx: ViewContext) -> None:
             t(f"kpi.{name}.label", lang),
             format.metric_value(name, value, lang),
             delta=format.metric_delta(
-                name, value, reference.metrics.scalar(name), lang
+                name, value, reference.metrics.scalar(name), lang, versus
             ),
             delta_color="off",
             help=t(
@@ -60,7 +71,8 @@ def render(ctx: ViewContext) -> None:
             border=True,
         )
     st.caption(
-        downstream_line(sim, reference, lang), help=t("kpi.downstream_help", lang)
+        downstream_line(sim, reference, lang, versus),
+        help=t("kpi.downstream_help", lang),
     )
     st.caption(t("kpi.solved_in", lang, ms=f"{1000 * sim.seconds:.1f}"))
     st.plotly_chart(

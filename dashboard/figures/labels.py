@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 import plotly.graph_objects as go
 
 from dashboard.i18n import has_cjk
@@ -79,14 +80,11 @@ def _outside(box: Box, plot_px: tuple[float, float]) -> float:
     return (box[2] - box[0]) * (box[3] - box[1]) - inside
 
 
-def _pixels(fig: go.Figure, x: float, y: float, plot_px: tuple[float, float]):
+def _to_pixels(fig: go.Figure, plot_px: tuple[float, float]):
+    """Data -> plot pixels, from the axes' ranges (read once)."""
     (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
-    return (x - x0) / (x1 - x0) * plot_px[0], (y - y0) / (y1 - y0) * plot_px[1]
-
-
-def _marker_size(trace: go.Scatter, k: int) -> float:
-    size = trace.marker.size if trace.marker.size is not None else 6
-    return float(size[k] if isinstance(size, Sequence) else size)
+    width, height = plot_px[0] / (x1 - x0), plot_px[1] / (y1 - y0)
+    return lambda x, y: ((x - x0) * width, (y - y0) * height)
 
 
 def _labelled(trace: go.Scatter) -> bool:
@@ -94,16 +92,19 @@ def _labelled(trace: go.Scatter) -> bool:
 
 
 def _points(fig: go.Figure, plot_px: tuple[float, float]):
-    """(trace, index, px, py, half marker size) of every point of the figure's
-    small scatter traces (the faint grid cloud is left out)."""
+    """(trace, index, px, py, half marker size, label or None) of every point of
+    the figure's small scatter traces (the faint grid cloud is left out)."""
+    pixels = _to_pixels(fig, plot_px)
     for trace in fig.data:
-        if trace.type != "scatter" or trace.x is None:
+        xs = trace.x if trace.type == "scatter" else None
+        if xs is None or len(xs) > MOST_OBSTACLE_POINTS:
             continue
-        if len(trace.x) > MOST_OBSTACLE_POINTS:
-            continue
-        for k, (x, y) in enumerate(zip(trace.x, trace.y, strict=True)):
-            px, py = _pixels(fig, x, y, plot_px)
-            yield trace, k, px, py, _marker_size(trace, k) / 2
+        size = trace.marker.size if trace.marker.size is not None else 6
+        texts = trace.text if _labelled(trace) else None
+        for k, (x, y) in enumerate(zip(xs, trace.y, strict=True)):
+            px, py = pixels(x, y)
+            half = float(size[k] if isinstance(size, Sequence) else size) / 2
+            yield trace, k, px, py, half, None if texts is None else texts[k] or ""
 
 
 def label_boxes(
@@ -113,16 +114,17 @@ def label_boxes(
     markers, in plot pixels."""
     labels: list[Box] = []
     markers: list[Box] = []
-    for trace, k, px, py, half in _points(fig, plot_px):
+    for trace, k, px, py, half, text in _points(fig, plot_px):
         markers.append((px - half, py - half, px + half, py + half))
-        if _labelled(trace) and trace.text[k] and not _hidden(trace, k):
+        if text and not _hidden(trace, k):
             where = trace.textposition
             where = where if isinstance(where, str) else where[k]
-            size = text_size(trace.text[k], font_px)
+            size = text_size(text, font_px)
             labels.append(_box(px, py, size, where or "middle center", half + 2))
+    pixels = _to_pixels(fig, plot_px)
     for note in fig.layout.annotations:
         if note.showarrow and note.xref in (None, "x") and note.ax is not None:
-            px, py = _pixels(fig, note.x, note.y, plot_px)
+            px, py = pixels(note.x, note.y)
             labels.append(
                 _centred(px + note.ax, py - note.ay, text_size(note.text, font_px))
             )
@@ -142,15 +144,28 @@ def _centred(cx: float, cy: float, size: tuple[float, float]) -> Box:
 def _far_place(
     px: float, py: float, size: tuple[float, float], taken: list[Box], plot_px
 ) -> tuple[float, float] | None:
-    """An offset (dx, dy) [px] from the point where the label's box is free."""
-    for radius in RINGS_PX:
-        for step in range(DIRECTIONS):
-            angle = 2 * math.pi * step / DIRECTIONS
-            dx, dy = radius * math.cos(angle), radius * math.sin(angle)
-            box = _centred(px + dx, py + dy, size)
-            if _outside(box, plot_px) == 0 and not any(_overlap(box, b) for b in taken):
-                return dx, dy
-    return None
+    """The nearest offset (dx, dy) [px] of :data:`_OFFSETS` from the point where
+    the label's box is on the plot and overlaps none of ``taken``."""
+    w, h = size[0] / 2 + PAD_PX, size[1] / 2 + PAD_PX
+    cx, cy = px + _OFFSETS[:, 0], py + _OFFSETS[:, 1]
+    boxes = np.column_stack([cx - w, cy - h, cx + w, cy + h])
+    ok = (
+        (boxes[:, 0] >= 0)
+        & (boxes[:, 1] >= 0)
+        & (boxes[:, 2] <= plot_px[0])
+        & (boxes[:, 3] <= plot_px[1])
+    )
+    if taken:
+        other = np.asarray(taken)
+        apart = (
+            (boxes[:, None, 2] <= other[None, :, 0])
+            | (boxes[:, None, 0] >= other[None, :, 2])
+            | (boxes[:, None, 3] <= other[None, :, 1])
+            | (boxes[:, None, 1] >= other[None, :, 3])
+        )
+        ok &= apart.all(axis=1)
+    free = np.flatnonzero(ok)
+    return None if free.size == 0 else tuple(_OFFSETS[free[0]])
 
 
 def place_labels(
@@ -159,22 +174,24 @@ def place_labels(
     """Set ``textposition`` of every labelled scatter trace of ``fig`` (its axes
     must have explicit ranges) so that labels avoid each other and the markers.
     Placing again (other texts, another size) first undoes the last placement."""
-    fig.layout.annotations = [a for a in fig.layout.annotations if a.name != NOTE_NAME]
+    if any(a.name == NOTE_NAME for a in fig.layout.annotations):
+        kept = [a for a in fig.layout.annotations if a.name != NOTE_NAME]
+        fig.layout.annotations = kept
     for trace in fig.data:
         if trace.type == "scatter" and _labelled(trace) and trace.textfont.color:
             own = trace.textfont.color
             if not isinstance(own, str):
                 trace.textfont.color = next((c for c in own if c != HIDDEN), None)
     points = list(_points(fig, plot_px))
-    markers = [(px - h, py - h, px + h, py + h) for _, _, px, py, h in points]
+    markers = [(px - h, py - h, px + h, py + h) for _, _, px, py, h, _ in points]
     placed: list[Box] = []
     chosen: dict[int, list[str]] = {}
     hidden: dict[int, list[int]] = {}
     notes = []
-    for n, (trace, k, px, py, half) in enumerate(points):
-        if not _labelled(trace):
+    for n, (trace, k, px, py, half, text) in enumerate(points):
+        if text is None:
             continue
-        size = text_size(trace.text[k] or "", font_px)
+        size = text_size(text, font_px)
         others = markers[:n] + markers[n + 1 :]
 
         order = POSITIONS if px < plot_px[0] / 2 else _MIRRORED
@@ -187,7 +204,7 @@ def place_labels(
         free = [p for p in order if costs[p] == 0]
         best = free[0] if free else min(order, key=costs.__getitem__)
         chosen.setdefault(id(trace), []).append(best)
-        if not trace.text[k]:
+        if not text:
             continue
         far = None if free else _far_place(px, py, size, [*others, *placed], plot_px)
         if far is None:
@@ -201,7 +218,7 @@ def place_labels(
                 "y": trace.y[k],
                 "ax": far[0],
                 "ay": -far[1],  # plotly's ay points down
-                "text": trace.text[k],
+                "text": text,
                 "showarrow": True,
                 "arrowhead": 0,
                 "arrowwidth": 1,
@@ -219,11 +236,22 @@ def place_labels(
             trace.textfont.color = [
                 HIDDEN if k in hidden[id(trace)] else color for k in range(len(trace.x))
             ]
-    for note in notes:
-        fig.add_annotation(note)
+    if notes:
+        fig.layout.annotations = [*fig.layout.annotations, *notes]
     return fig
 
 
+_OFFSETS = np.array(
+    [
+        (
+            r * math.cos(2 * math.pi * k / DIRECTIONS),
+            r * math.sin(2 * math.pi * k / DIRECTIONS),
+        )
+        for r in RINGS_PX
+        for k in range(DIRECTIONS)
+    ]
+)
+"""Where a label that fits none of the eight places may go, nearest first."""
 _SWAP = {"left": "right", "right": "left", "center": "center"}
 _MIRRORED = tuple(f"{p.split()[0]} {_SWAP[p.split()[1]]}" for p in POSITIONS)
 """The places in preference order for a point in the right half of the plot."""

@@ -132,3 +132,16 @@ def test_best_value_title_gives_the_yard_a_unit():
 
     assert tradeoffs._yard_words(0.04, "en") == "yard 4% of the technology sectors"
     assert "%" in tradeoffs._yard_words(0.5, "zh")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_sankey_under_full_decoupling_says_there_is_nothing_to_draw(lang):
+    from dashboard.figures import flows
+    from dashboard.i18n import t
+
+    sim = cache.solve(cache.builtin_presets()["full_decoupling"].levers())
+    fig = flows.china_imports_sankey(sim, case="x", lang=lang)
+    assert [a.text for a in fig.layout.annotations] == [
+        t("charts.sankey.no_imports", lang)
+    ]
+    assert not any(trace.type == "sankey" for trace in fig.data)

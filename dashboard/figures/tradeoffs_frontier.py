@@ -230,6 +230,7 @@ def participation_curve(
             "side": "right",
             "showgrid": False,
             "tickformat": "+.2f",
+            "rangemode": "tozero",  # from zero, as the left axis: no exaggeration
         },
         shapes=[
             {

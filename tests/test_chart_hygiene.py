@@ -145,3 +145,15 @@ def test_sankey_under_full_decoupling_says_there_is_nothing_to_draw(lang):
         t("charts.sankey.no_imports", lang)
     ]
     assert not any(trace.type == "sankey" for trace in fig.data)
+
+
+def test_chinese_writes_usd_bn_as_yi_meiyuan_with_the_number_times_ten():
+    from dashboard import format
+    from dashboard.i18n import format_usd_bn
+
+    name = "coalition_tech_revenue_change_usd_bn"
+    assert format.metric_value(name, -1.26, "en") == "-1.26 USD bn"
+    assert format.metric_value(name, -1.26, "zh") == "-12.6亿美元"
+    assert format.metric_delta(name, -1.26, 0.0, "zh") == "-12.6亿美元（较参照情景）"
+    assert format_usd_bn(118.79, "zh", 1, signed=False) == "1,188亿美元"
+    assert "十亿美元" not in format.metric_value(name, 2.5, "zh")

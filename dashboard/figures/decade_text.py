@@ -60,9 +60,9 @@ def format_value(name: str, value: float, lang: str = "en") -> str:
     if unit == "%":
         return f"{value:+.3f}%" if abs(value) < 1 else f"{value:+.2f}%"
     if unit == "USD bn" and name.startswith("cumulative"):
-        return t("format.usd_bn", lang, value=f"{value:,.1f}")
+        return i18n.format_usd_bn(value, lang, 1, signed=False)
     if unit == "USD bn":
-        return t("format.usd_bn", lang, value=f"{value:+.2f}")
+        return i18n.format_usd_bn(value, lang, 2)
     return f"{value:.3g} {i18n.unit(unit, lang)}"
 
 

@@ -229,7 +229,7 @@ def participation_curve(
             "overlaying": "y",
             "side": "right",
             "showgrid": False,
-            "tickformat": "+.2f",
+            "tickformat": ".2f",  # "+.2f" writes the zero tick "-0.00"
             "rangemode": "tozero",  # from zero, as the left axis: no exaggeration
         },
         shapes=[

@@ -25,7 +25,7 @@ from dashboard.context import ViewContext
 from dashboard.figures import decade as fd
 from dashboard.figures import decade_text, decade_tornado
 from dashboard.format import plain
-from dashboard.i18n import dynamic_parameter, scenario_text, t, unit
+from dashboard.i18n import dynamic_parameter, format_usd_bn, scenario_text, t, unit
 from dashboard.theme import PLOTLY_CONFIG
 from model import dynamics, uncertainty
 from model.data import Baseline
@@ -358,7 +358,7 @@ def _compact(name: str, value: float, lang: str = "en") -> str:
     if np.isfinite(value) and OUTPUTS_BY_NAME[name].unit == "USD bn":
         sign = "" if name.startswith("cumulative") else "+"
         digits = 0 if abs(value) >= 10 else 1
-        return t("format.usd_bn", lang, value=f"{value:{sign},.{digits}f}")
+        return format_usd_bn(value, lang, digits, signed=bool(sign))
     return decade_text.format_value(name, value, lang)
 
 

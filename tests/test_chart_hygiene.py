@@ -157,3 +157,17 @@ def test_chinese_writes_usd_bn_as_yi_meiyuan_with_the_number_times_ten():
     assert format.metric_delta(name, -1.26, 0.0, "zh") == "-12.6亿美元（较参照情景）"
     assert format_usd_bn(118.79, "zh", 1, signed=False) == "1,188亿美元"
     assert "十亿美元" not in format.metric_value(name, 2.5, "zh")
+
+
+def test_decade_event_labels_are_words_on_separate_rows():
+    from dashboard.figures import decade as fd
+
+    events = [
+        fd.PolicyEvent(2022, "oct_2022_rule", "Oct 2022 rule"),
+        fd.PolicyEvent(2023, "oct_2023_update", "Oct 2023 update"),
+        fd.PolicyEvent(2023, "allied_alignment_2023", "Allies align"),
+    ]
+    _, notes = fd._events(events, list(range(2022, 2033)))
+    assert [n["text"] for n in notes] == [e.label for e in events]  # no ids
+    assert all(n.get("textangle", 0) == 0 for n in notes)
+    assert len({n["y"] for n in notes}) == 3  # close years: one row each

@@ -29,8 +29,8 @@ BAND_COLOR = "rgba(213, 94, 0, 0.18)"  # CHN vermillion, light
 PATH_COLOR = REGION_COLORS["CHN"]
 COALITION_COLOR = REGION_COLORS["USA"]
 EVENT_COLOR = "#5b6270"
-EVENT_ROWS = 3
-EVENT_ROW_STEP = 0.075
+EVENT_ROWS = 6
+EVENT_ROW_STEP = 0.065
 """Event labels step down in rows of this height (a share of the plot)."""
 
 
@@ -52,8 +52,8 @@ def _events(
     lang: str = "en",
 ) -> tuple[list[dict], list[dict]]:
     """Shapes and labels of the events on the path's years: dotted vertical lines,
-    each labelled horizontally at its top, successive labels stepping down one of
-    :data:`EVENT_ROWS` rows so that events of close years do not overlap. Small
+    each labelled horizontally near its top, every label a row lower (of
+    :data:`EVENT_ROWS` rows) so that events of close years do not overlap. Small
     charts (``labels=False``) get the lines only."""
     shapes, annotations = [], []
     shown = [e for e in events if years[0] <= e.year <= years[-1]]

@@ -171,3 +171,15 @@ def test_decade_event_labels_are_words_on_separate_rows():
     assert [n["text"] for n in notes] == [e.label for e in events]  # no ids
     assert all(n.get("textangle", 0) == 0 for n in notes)
     assert len({n["y"] for n in notes}) == 3  # close years: one row each
+
+
+def test_every_data_caveat_has_a_chinese_version():
+    from dashboard.i18n import has_cjk
+    from dashboard.views import method
+
+    provenance = cache.baseline().provenance
+    english = method.caveats(provenance, "en")
+    chinese = method.caveats(provenance, "zh")
+    assert len(chinese) == len(english) > 0
+    for source, text in zip(english, chinese, strict=True):
+        assert text != source and has_cjk(text), source

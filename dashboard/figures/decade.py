@@ -79,7 +79,7 @@ def _events(
                 "x": event.year,
                 "yref": "paper",
                 "y": 1 - EVENT_ROW_STEP * (k % EVENT_ROWS),
-                "text": t("charts.decade.event_label", lang, label=event.label),
+                "text": event.label,  # already in the language of the page
                 "hovertext": event.name or event.label,
                 "xanchor": "left",
                 "yanchor": "top",

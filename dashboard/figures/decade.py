@@ -49,7 +49,6 @@ def _events(
     years: Sequence[int],
     *,
     labels: bool = True,
-    lang: str = "en",
 ) -> tuple[list[dict], list[dict]]:
     """Shapes and labels of the events on the path's years: dotted vertical lines,
     each labelled horizontally near its top, every label a row lower (of
@@ -195,7 +194,7 @@ def path_figure(
             year, central[now], t("charts.decade.central", lang), color, lang
         ),
     ]
-    shapes, annotations = _events(events, years, lang=lang)
+    shapes, annotations = _events(events, years)
     title = t(
         "charts.decade.path_title",
         lang,
@@ -264,7 +263,7 @@ def self_sufficiency_figure(
         )
     else:
         title = t("charts.decade.self_title_flat", lang, year=year, first_year=years[0])
-    shapes, annotations = _events(events, years, labels=False, lang=lang)
+    shapes, annotations = _events(events, years, labels=False)
     return figure(
         traces,
         title,
@@ -323,7 +322,7 @@ def welfare_figure(
         )
     else:
         title = t("charts.decade.welfare_title_flat", lang, year=year)
-    shapes, annotations = _events(events, years, labels=False, lang=lang)
+    shapes, annotations = _events(events, years, labels=False)
     return figure(
         traces,
         title,

@@ -38,12 +38,14 @@ def solve(levers: Levers) -> Simulation:
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def explain(levers: Levers) -> Attribution:
-    """Why the KPIs moved: every metric's change from the reference preset to
-    ``levers``, split by lever group (:func:`model.attribution.attribute`; raises
-    ConvergenceError if a mix of the groups has no equilibrium)."""
-    reference = builtin_presets()[REFERENCE_PRESET].levers()
-    return attribute(levers, reference, baseline())
+def explain(levers: Levers, base: Levers | None = None) -> Attribution:
+    """Why the KPIs moved: every metric's change from ``base`` (default the
+    reference preset) to ``levers``, split by lever group
+    (:func:`model.attribution.attribute`; raises ConvergenceError if a mix of the
+    groups has no equilibrium)."""
+    if base is None:
+        base = builtin_presets()[REFERENCE_PRESET].levers()
+    return attribute(levers, base, baseline())
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -55,9 +55,7 @@ class PageContext:
     baseline: Baseline
     solve: Callable[[Levers], Simulation]
     points: Callable[[str], pd.DataFrame]
-    explain: Callable[[Levers], Attribution] = field(
-        default=cache.explain, kw_only=True
-    )
+    explain: Callable[..., Attribution] = field(default=cache.explain, kw_only=True)
 
     def preset_points(self) -> pd.DataFrame:
         """The built-in presets on the security-cost plane, names in :attr:`lang`

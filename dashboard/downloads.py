@@ -9,6 +9,7 @@ the user ticked "Include in the HTML report").
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -38,23 +39,27 @@ def report_figures(
 
 
 def render(ctx: ViewContext, extra_figures: Sequence[go.Figure] = ()) -> None:
-    """Draw the Download expander in the sidebar. The report is built only when
-    asked for ("Build report"), with :func:`report_figures` and ``extra_figures``."""
+    """Draw the Download expander in the sidebar. Nothing is built on a rerun:
+    the CSV and the JSON when their button is clicked (a callable ``data``), the
+    report when asked for ("Build report"), with :func:`report_figures` and
+    ``extra_figures``."""
     lang = ctx.lang
     with st.sidebar.expander(i18n.t("ui.download", lang), expanded=False):
         st.download_button(
             i18n.t("ui.download_csv", lang),
-            data=export.results_csv(ctx.sim, ctx.reference),
+            data=partial(export.results_csv, ctx.sim, ctx.reference),
             file_name="decoupling-results.csv",
             mime="text/csv",
             key="download_csv",
+            on_click="ignore",
         )
         st.download_button(
             i18n.t("ui.download_json", lang),
-            data=export.scenario_json(ctx.levers, ctx.preset, lang=lang),
+            data=partial(export.scenario_json, ctx.levers, ctx.preset, lang=lang),
             file_name=f"{ctx.preset.id}-scenario.json",
             mime="application/json",
             key="download_json",
+            on_click="ignore",
         )
         if st.button(i18n.t("ui.build_report", lang), key="build_report"):
             name = i18n.scenario_text(ctx.preset, "name", lang)

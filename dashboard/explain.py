@@ -47,6 +47,7 @@ def draw(
     year: int | None = None,
     base_label: str = "",
     scenario_label: str = "",
+    title_key: str = "attribution.title_reference",
 ) -> None:
     """One waterfall with its caption, or the reason there is none."""
     if explained is None:
@@ -61,7 +62,7 @@ def draw(
         return
     change = amount(float(explained.change[t_index, m]), unit, lang)
     title = (
-        t("attribution.title", lang, label=label, change=change)
+        t(title_key, lang, label=label, change=change)
         if year is None
         else t("attribution.title_year", lang, label=label, year=year, change=change)
     )
@@ -82,11 +83,17 @@ def draw(
 
 
 def kpi_popover(
-    explain: Callable[[Levers], Attribution], levers: Levers, name: str, lang: str
+    explain: Callable[[Levers], Attribution],
+    levers: Levers,
+    name: str,
+    lang: str,
+    base: str = "reference",
 ) -> None:
-    """A 'Why this number?' button under a KPI card opening its waterfall. The
-    attribution is solved only while the popover is open (a slider move stays as
-    fast as before), then cached per lever state."""
+    """A 'Why this number?' button under a KPI card opening its waterfall from
+    ``base`` (the KPI deltas' base: ``"reference"`` or ``"baseline"``, which
+    ``explain`` must already measure from). The attribution is solved only while
+    the popover is open (a slider move stays as fast as before), then cached per
+    lever state."""
     popover = st.popover(
         t("attribution.why", lang),
         use_container_width=True,
@@ -104,6 +111,8 @@ def kpi_popover(
             unit=METRICS_BY_NAME[name].unit,
             lang=lang,
             chart_key=f"why_{name}",
+            base_label=t(f"attribution.{base}", lang),
+            title_key=f"attribution.title_{base}",
         )
         st.caption(t("attribution.help", lang))
         if explained is not None:

@@ -155,8 +155,10 @@ def _style(lang: str) -> str:
 
 
 def _num(value: float, digits: int = 3, lang: str = "en") -> str:
+    """Signed, but a value that rounds to zero is "0.000", never "-0.000"."""
     if np.isfinite(value):
-        return f"{value:+,.{digits}f}"
+        rounded = round(value, digits) + 0.0
+        return f"{rounded:+,.{digits}f}" if rounded else f"{0:.{digits}f}"
     return t("views.report.undefined", lang)
 
 

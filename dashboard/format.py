@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import unicodedata
 
-from dashboard.i18n import t
+from dashboard.i18n import format_usd_bn, t
 from dashboard.i18n import unit as unit_text
 from model.metrics import METRICS_BY_NAME
 
@@ -24,7 +24,7 @@ def metric_value(name: str, value: float | None, lang: str = "en") -> str:
     if unit == "%":
         return f"{_number(value)}%"
     if unit == "USD bn":
-        return t("format.usd_bn", lang, value=f"{value:+.2f}")
+        return format_usd_bn(value, lang)
     return f"{value:.3g} {unit_text(unit, lang).replace(' per ', '/')}"
 
 
@@ -34,9 +34,15 @@ def _number(value: float) -> str:
 
 
 def metric_delta(
-    name: str, value: float | None, reference: float | None, lang: str = "en"
+    name: str,
+    value: float | None,
+    reference: float | None,
+    lang: str = "en",
+    versus: str = "format.vs_reference",
 ) -> str | None:
-    """Difference from the reference in the metric's unit (pp for percentages)."""
+    """Difference from the reference in the metric's unit (pp for percentages);
+    ``versus`` is the text that names the base (the 2022 baseline or the
+    no-controls reference)."""
     if value is None or reference is None:
         return None
     if not (math.isfinite(value) and math.isfinite(reference)):
@@ -48,10 +54,10 @@ def metric_delta(
     elif unit == "%":
         text = t("format.pp", lang, value=_number(diff))
     elif unit == "USD bn":
-        text = t("format.usd_bn", lang, value=f"{diff:+.2f}")
+        text = format_usd_bn(diff, lang)
     else:
         text = f"{diff:+.3g}"
-    return t("format.vs_reference", lang, value=text)
+    return t(versus, lang, value=text)
 
 
 def plain(text: str) -> str:

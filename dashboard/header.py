@@ -12,8 +12,8 @@ from dashboard.sidebar import Controls
 
 
 def caption(controls: Controls, lang: str = "en") -> str:
-    """Which preset, which levers differ from it (by name in English, by label in
-    other languages), and what the model is."""
+    """Which preset, which levers differ from it (by their labels, never their
+    code names), and what the model is."""
     changed = controls.changed_from_preset
     return (
         i18n.t(
@@ -26,8 +26,7 @@ def caption(controls: Controls, lang: str = "en") -> str:
                 "ui.caption_changed",
                 lang,
                 levers=i18n.t("ui.list_separator", lang).join(
-                    i18n.lever_label(name, lang) if lang != "en" else name
-                    for name in changed
+                    i18n.lever_label(name, lang) for name in changed
                 ),
             )
             if changed

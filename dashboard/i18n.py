@@ -307,7 +307,8 @@ def _finite(value: object) -> float | None:
 
 def _digits(value: float, digits: int, signed: bool) -> str:
     rounded = round(value, digits) + 0.0  # no "-0.00"
-    return f"{rounded:{'+' if signed else ''},.{digits}f}"
+    sign = "+" if signed and rounded else ""  # nor "+0.00"
+    return f"{rounded:{sign},.{digits}f}"
 
 
 def format_number(
@@ -343,18 +344,23 @@ def format_pp(value: object, lang: str, digits: int = 1) -> str:
     return t("format.pp", lang, value=_digits(number, digits, True))
 
 
+USD_BN_SCALE = {"zh": 10.0}
+"""Written amounts per USD bn in each language: Chinese readers count money in
+亿 (10^8), so 1 USD bn is written 10亿美元."""
+
+
 def format_usd_bn(
     value: object, lang: str, digits: int = 2, *, signed: bool = True
 ) -> str:
-    """Billions of U.S. dollars: "+1.23 USD bn" / "+1.23十亿美元".
-
-    The number is the same in both languages (not converted to 亿), so that it
-    matches the chart axes, which are in USD bn, and a presenter who switches
-    language mid-talk sees the same figures.
-    """
+    """Billions of U.S. dollars as readers of ``lang`` write them: "+1.23 USD bn";
+    in Chinese in 亿美元, the number times ten with one decimal fewer
+    ("+12.3亿美元"), the same precision. (Chart axes stay in USD bn.)"""
     number = _finite(value)
     if number is None:
         return t("format.na", lang)
+    scale = USD_BN_SCALE.get(lang, 1.0)
+    if scale != 1.0:
+        number, digits = number * scale, max(digits - 1, 0)
     return t("format.usd_bn", lang, value=_digits(number, digits, signed))
 
 

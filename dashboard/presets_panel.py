@@ -9,6 +9,7 @@ session state; nothing saved is overwritten without a second, explicit click.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 import streamlit as st
 
@@ -26,7 +27,12 @@ from scenarios.store import (
 )
 
 MESSAGE_KEY = "preset_message"
+IMPORT_MESSAGE_KEY = "import_message"
 PENDING_OVERWRITE_KEY = "pending_overwrite"
+PENDING_DELETE_KEY = "pending_delete"
+"""The saved preset whose Delete was clicked once (awaiting "Yes, delete")."""
+PENDING_IMPORT_KEY = "pending_import"
+"""(file name, bytes) of an import whose id exists (awaiting "Overwrite")."""
 
 
 def _lang() -> str:
@@ -124,10 +130,22 @@ def _rename(store: PresetStore) -> None:
     _say("success", t("messages.preset_renamed", _lang(), name=plain(repr(entry.name))))
 
 
+def _ask_delete() -> None:
+    """First click on Delete: ask to confirm (nothing is deleted yet)."""
+    st.session_state[PENDING_DELETE_KEY] = st.session_state.get("manage_preset")
+
+
+def _cancel_delete() -> None:
+    st.session_state.pop(PENDING_DELETE_KEY, None)
+
+
 def _delete(store: PresetStore, presets: Mapping[str, Scenario]) -> None:
+    """Confirmed: delete the preset the user was asked about."""
     if not presenter.allowed():  # only the presenter writes
         return
-    target = st.session_state.get("manage_preset")
+    target = st.session_state.pop(PENDING_DELETE_KEY, None)
+    if target is None or target != st.session_state.get("manage_preset"):
+        return  # the selection changed since the question
     try:
         store.delete(target)
     except PresetError as error:
@@ -139,39 +157,62 @@ def _delete(store: PresetStore, presets: Mapping[str, Scenario]) -> None:
     _say("success", t("messages.preset_deleted", _lang(), name=plain(repr(target))))
 
 
+def _say_import(kind: str, text: str) -> None:
+    """A message about the import, shown under the uploader."""
+    st.session_state[IMPORT_MESSAGE_KEY] = (kind, text)
+
+
 def _import(store: PresetStore) -> None:
+    """on_change of the uploader: import the file (never over a saved preset)."""
     if not presenter.allowed():  # only the presenter writes
         return
+    st.session_state.pop(PENDING_IMPORT_KEY, None)
     upload = st.session_state.get("import_file")
-    if upload is None:
+    if upload is not None:
+        _import_bytes(store, upload.name, upload.getvalue(), overwrite=False)
+
+
+def _import_over(store: PresetStore) -> None:
+    """The Overwrite button: import the file the user was warned about."""
+    if not presenter.allowed():  # only the presenter writes
         return
+    pending = st.session_state.pop(PENDING_IMPORT_KEY, None)
+    if pending is not None:
+        _import_bytes(store, *pending, overwrite=True)
+
+
+def _import_bytes(
+    store: PresetStore, name: str, data: bytes, *, overwrite: bool
+) -> None:
+    """Import ``data`` (file ``name``); select the imported preset, or say why not
+    (an existing id: keep the file and offer the Overwrite button)."""
+    lang = _lang()
     try:
-        scenario = store.import_json(upload.getvalue())
-    except ScenarioError as error:
-        _say(
+        scenario = store.import_json(data, overwrite=overwrite)
+    except PresetExists as error:
+        st.session_state[PENDING_IMPORT_KEY] = (name, data)
+        _say_import(
+            "warning",
+            t("messages.import_exists", lang, id=plain(repr(error.preset_id))),
+        )
+        return
+    except (ScenarioError, PresetError) as error:
+        problems = getattr(error, "problems", None) or [str(error)]
+        _say_import(
             "error",
             t(
                 "messages.preset_file_problem",
-                _lang(),
-                file=plain(upload.name),
-                problems=plain("; ".join(error.problems)),
+                lang,
+                file=plain(name),
+                problems=plain("; ".join(problems)),
             ),
         )
         return
-    except PresetError as error:
-        _say(
-            "error",
-            t(
-                "messages.preset_file_problem",
-                _lang(),
-                file=plain(upload.name),
-                problems=plain(str(error)),
-            ),
-        )
-        return
-    _say(
-        "success",
-        t("messages.preset_imported", _lang(), name=plain(repr(scenario.name))),
+    st.session_state[PRESET_KEY] = scenario.id
+    for lever, value in scenario.levers().items():
+        st.session_state[lever] = value
+    _say_import(
+        "success", t("messages.preset_imported", lang, name=plain(repr(scenario.name)))
     )
 
 
@@ -252,9 +293,9 @@ def render(
             right.button(
                 t("presets_panel.delete", lang),
                 key="delete_preset",
-                on_click=_delete,
-                args=(store, presets),
+                on_click=_ask_delete,
             )
+            _confirm_delete(store, presets, entries, lang)
         st.divider()
         st.file_uploader(
             t("presets_panel.import", lang),
@@ -263,10 +304,53 @@ def render(
             on_change=_import,
             args=(store,),
         )
+        _import_feedback(store, lang)
         st.download_button(
             t("presets_panel.export", lang),
-            data=store.export_json(controls.preset.id),
+            data=partial(store.export_json, controls.preset.id),  # read on click
             file_name=f"{controls.preset.id}.json",
             mime="application/json",
             key="export_preset",
+            on_click="ignore",
+        )
+
+
+def _confirm_delete(
+    store: PresetStore,
+    presets: Mapping[str, Scenario],
+    entries: Mapping[str, PresetEntry],
+    lang: str,
+) -> None:
+    """After a first click on Delete: the question and its two buttons."""
+    target = st.session_state.get(PENDING_DELETE_KEY)
+    if target is None or target != st.session_state.get("manage_preset"):
+        return
+    name = entries[target].name if target in entries else target
+    st.warning(t("presets_panel.confirm_delete", lang, name=plain(repr(name))))
+    yes, no = st.columns(2)
+    yes.button(
+        t("presets_panel.delete_yes", lang),
+        key="delete_preset_yes",
+        type="primary",
+        on_click=_delete,
+        args=(store, presets),
+    )
+    no.button(
+        t("presets_panel.cancel", lang), key="delete_preset_no", on_click=_cancel_delete
+    )
+
+
+def _import_feedback(store: PresetStore, lang: str) -> None:
+    """Under the uploader: the last import's message, and Overwrite when the
+    file's id exists."""
+    if IMPORT_MESSAGE_KEY in st.session_state:
+        kind, text = st.session_state.pop(IMPORT_MESSAGE_KEY)
+        getattr(st, kind)(text)
+    if PENDING_IMPORT_KEY in st.session_state:
+        st.button(
+            t("presets_panel.overwrite", lang),
+            key="overwrite_import",
+            type="primary",
+            on_click=_import_over,
+            args=(store,),
         )

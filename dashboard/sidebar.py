@@ -59,18 +59,31 @@ def apply_preset(presets: Mapping[str, Scenario]) -> None:
         st.session_state[name] = value
 
 
+def defaults_preset(presets: Mapping[str, Scenario]) -> str | None:
+    """The preset that sets no lever (the lever defaults, the 2022 baseline), if any."""
+    defaults = Levers()
+    return next((k for k, s in presets.items() if s.levers() == defaults), None)
+
+
 def _initialise(presets: Mapping[str, Scenario]) -> None:
-    """Once per session: levers and preset from the share link, else the start."""
+    """Once per session: levers and preset from the share link, else the start.
+
+    The picker always names the levers' base: a link whose preset is missing or
+    unknown reads its levers from the defaults preset (else the start preset).
+    """
     if PRESET_KEY in st.session_state:
         return
-    decoded = links.decode(
-        st.query_params.to_dict(), {k: s.levers() for k, s in presets.items()}
-    )
     start = START_PRESET if START_PRESET in presets else next(iter(presets))
-    st.session_state[PRESET_KEY] = decoded.preset or start
+    decoded = links.decode(
+        st.query_params.to_dict(),
+        {k: s.levers() for k, s in presets.items()},
+        fallback=defaults_preset(presets) or start,
+    )
     # A link with only page keys (?lang=zh, ?tab=...) names no scenario: open
     # the start preset, not the lever defaults.
     names_scenario = any(k not in links.UI_KEYS for k in st.query_params)
+    preset = decoded.preset if names_scenario and decoded.preset else start
+    st.session_state[PRESET_KEY] = preset
     levers = decoded.levers if names_scenario else presets[start].levers()
     for name, value in levers.items():
         st.session_state[name] = value
@@ -128,12 +141,18 @@ def _preset_label(
     return t("sidebar.saved_suffix", lang, name=entry.name)
 
 
-def _link_warnings(lang: str) -> list[str]:
-    """The share link's warnings in ``lang`` (structured codes when there are)."""
+def _link_warnings(entries: Mapping[str, PresetEntry], lang: str) -> list[str]:
+    """The share link's warnings in ``lang`` (structured codes when there are;
+    a ``start`` field, the preset a link fell back to, shown by its name)."""
     codes = st.session_state.get(CODES_KEY)
     if codes is None:
         return list(st.session_state.get(WARNINGS_KEY, []))
-    return [t(LINK_MESSAGES[code], lang, **fields) for code, fields in codes]
+    texts = []
+    for code, fields in codes:
+        if fields.get("start") in entries:
+            fields = fields | {"start": _preset_label(entries, fields["start"], lang)}
+        texts.append(t(LINK_MESSAGES[code], lang, **fields))
+    return texts
 
 
 def render(
@@ -156,7 +175,7 @@ def render(
             args=(presets,),
             help=t("sidebar.preset_help", lang),
         )
-        for warning in _link_warnings(lang):
+        for warning in _link_warnings(entries, lang):
             st.warning(t("messages.share_link", lang, warning=plain(warning)), icon="⚠️")
         values: dict[str, LeverValue] = {}
         for group in GROUPS:

@@ -20,7 +20,7 @@ from model.levers import LEVERS_BY_NAME, Levers, LeverValue
 LINK_VERSION = "1"
 VERSION_KEY = "v"
 PRESET_KEY = "p"
-UI_KEYS = frozenset({"view", "lang", "step", "tab"})
+UI_KEYS = frozenset({"view", "lang", "step", "tab", "base"})
 """Parameters of the page itself (seminar view, language...), not of the scenario."""
 
 MAX_VALUE_LENGTH = 64
@@ -137,6 +137,7 @@ def _shown(text: str) -> str:
 def decode(
     params: Mapping[str, str | list[str]],
     presets: Mapping[str, Levers],
+    fallback: str | None = None,
 ) -> DecodedLink:
     """Lever values from query parameters; never raises.
 
@@ -146,6 +147,10 @@ def decode(
         The URL's query parameters.
     presets : mapping of preset id to that preset's levers
         The presets a link may name as its base.
+    fallback : preset id, optional
+        The base of a link that names no preset or an unknown one, so that the
+        returned preset always names the levers' base; None: the lever defaults
+        (and no preset).
     """
     warnings: list[str] = []
     codes: list[tuple[str, dict[str, str]]] = []
@@ -161,12 +166,18 @@ def decode(
         )
     preset = get.pop(PRESET_KEY, None)
     changes: dict[str, LeverValue] = {}
+    if fallback not in presets:
+        fallback = None
     if preset is not None and preset not in presets:
+        start = "the defaults" if fallback is None else f"preset {fallback!r}"
         warnings.append(
-            f"unknown preset {_shown(preset)} ignored; starting from the defaults"
+            f"unknown preset {_shown(preset)} ignored; starting from {start}"
         )
-        codes.append(("link_unknown_preset", {"preset": _shown(preset)}))
+        codes.append(
+            ("link_unknown_preset", {"preset": _shown(preset), "start": fallback or ""})
+        )
         preset = None
+    preset = preset or fallback
     for key, text in get.items():
         if key in UI_KEYS:
             continue

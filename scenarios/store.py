@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -45,6 +46,8 @@ MAX_PRESET_BYTES = 64 * 1024
 MAX_ID_LENGTH = 64
 LOCK_NAME = ".lock"
 LOCK_TIMEOUT_S = 10
+PARSED_CACHE_SIZE = 512
+"""Parsed preset files kept in memory (scenarios are frozen, so shared)."""
 RESERVED_IDS = frozenset(
     ["con", "prn", "aux", "nul"]
     + [f"{device}{n}" for device in ("com", "lpt") for n in range(1, 10)]
@@ -256,13 +259,15 @@ class PresetStore:
         if path.exists() and not path.is_file():  # a folder or a pipe: never open
             raise ScenarioError(["not a regular file"])
         try:
-            data = _read_bytes(path)
+            stat = path.stat()
+            scenario = _parse_file(
+                str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino
+            )
         except FileNotFoundError:
             raise
         except OSError as err:
             problem = f"cannot read the file ({err.strerror or err})"
             raise ScenarioError([problem]) from None
-        scenario = parse_preset(data)
         if scenario.id != preset_id:
             raise ScenarioError([f"file name does not match id {scenario.id!r}"])
         return scenario
@@ -442,6 +447,16 @@ def write_atomic(path: Path, payload: bytes, *, prefix: str = ".tmp-") -> None:
             with suppress(OSError):
                 temp.unlink()
     _fsync_dir(path.parent)
+
+
+@lru_cache(maxsize=PARSED_CACHE_SIZE)
+def _parse_file(path: str, mtime_ns: int, size: int, inode: int) -> Scenario:
+    """The preset in file ``path``, parsed once per version of the file: the key
+    is the file's modification time, size and inode (an atomic write makes a new
+    inode), so every rerun of the app does not re-read and re-validate every
+    preset. Broken files raise each time (exceptions are not cached)."""
+    del mtime_ns, size, inode  # the cache key only
+    return parse_preset(_read_bytes(path))
 
 
 def _read_bytes(path: str | Path) -> bytes:

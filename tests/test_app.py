@@ -220,7 +220,9 @@ def test_save_and_delete_a_preset_through_the_ui(at, presets_dir):
     at.text_input(key="save_name").input("Another name").run()
     assert "overwrite_preset" not in {b.key for b in at.button}  # not for this name
     at.selectbox(key="manage_preset").select("my_seminar_case").run()
-    at.button(key="delete_preset").click().run()
+    at.button(key="delete_preset").click().run()  # asks first
+    assert (presets_dir / "my_seminar_case.json").exists()
+    at.button(key="delete_preset_yes").click().run()
     assert not at.exception
     assert not (presets_dir / "my_seminar_case.json").exists()
     assert at.session_state["preset"] != "my_seminar_case"
@@ -257,3 +259,89 @@ def test_seminar_button_switches_the_view(at):
     at.button(key="enter_seminar").click().run()
     assert not at.exception
     assert at.query_params["view"] in ("seminar", ["seminar"])
+
+
+def test_the_caption_names_changed_levers_by_their_labels(at):
+    from dashboard.i18n import lever_label
+
+    at.run()
+    at.slider(key="scope_sme").set_value(0.9).run()
+    text = " ".join(c.value for c in at.caption)
+    assert lever_label("scope_sme", "en") in text
+    assert "scope_sme" not in text
+
+
+def test_kpi_deltas_compare_with_the_chosen_base_kept_in_the_link(at):
+    at.query_params["base"] = "baseline"
+    at.run()
+    assert not at.exception
+    assert at.session_state["kpi_base"] == "baseline"
+    deltas = [m.proto.delta for m in at.metric if m.proto.delta]
+    assert deltas and all("vs 2022 baseline" in d for d in deltas), deltas
+    name = "china_tech_price_change_pct"  # its delta is its own change from 2022
+    sim = simulate(current_levers(at))
+    shown = format.metric_delta(
+        name, sim.metrics.scalar(name), 0.0, "en", "format.vs_baseline"
+    )
+    assert shown in deltas, (shown, deltas)
+    at.session_state["kpi_base"] = "reference"
+    at.run()
+    deltas = [m.proto.delta for m in at.metric if m.proto.delta]
+    assert all("vs reference" in d for d in deltas), deltas
+    assert "base" not in at.query_params
+
+
+def _sidebar_order(at: AppTest) -> list[str]:
+    """The sidebar's elements in page order, by type (and key where there is)."""
+    order: list[str] = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            kind = getattr(child, "type", "")
+            order.append(f"{kind}:{getattr(child, 'key', '') or ''}")
+            walk(child)
+
+    walk(at.sidebar)
+    return order
+
+
+def test_delete_asks_first_and_cancel_keeps_the_preset(at, presets_dir):
+    at.run()
+    at.text_input(key="save_name").input("Keep me").run()
+    at.button(key="save_preset").click().run()
+    at.selectbox(key="manage_preset").select("keep_me").run()
+    at.button(key="delete_preset").click().run()
+    assert (presets_dir / "keep_me.json").exists()
+    assert any("cannot be undone" in w.value for w in at.sidebar.warning)
+    at.button(key="delete_preset_no").click().run()
+    assert (presets_dir / "keep_me.json").exists()
+    assert "delete_preset_yes" not in {b.key for b in at.button}
+
+
+def test_import_selects_the_preset_and_offers_overwrite_next_to_the_uploader(
+    at, presets_dir
+):
+    import json
+
+    at.run()
+    data = {"id": "imported", "name": "Imported", "fence_pct": 300.0}
+    upload = ("imported.json", json.dumps(data).encode(), "application/json")
+    at.file_uploader(key="import_file").set_value(upload).run()
+    assert not at.exception
+    assert at.session_state["preset"] == "imported"  # selected, levers applied
+    assert at.session_state["fence_pct"] == 300.0
+    order = _sidebar_order(at)
+    uploader = order.index("file_uploader:import_file")
+    assert order[uploader + 1] == "success:", order[uploader:]  # right under it
+
+    again = {**data, "fence_pct": 350.0}
+    upload = ("imported.json", json.dumps(again).encode(), "application/json")
+    at.file_uploader(key="import_file").set_value(upload).run()
+    (warning,) = [w.value for w in at.sidebar.warning]
+    assert "overwrite" not in warning.split("'Overwrite'")[0].lower()  # no CLI words
+    order = _sidebar_order(at)
+    uploader = order.index("file_uploader:import_file")
+    assert "button:overwrite_import" in order[uploader : uploader + 4]
+    at.button(key="overwrite_import").click().run()
+    assert PresetStore().load("imported").fence_pct == 350.0
+    assert at.session_state["fence_pct"] == 350.0

@@ -220,7 +220,13 @@ def test_save_reload_and_delete_a_preset(page: Page, streamlit_server) -> None:
     panel = open_sidebar_expander(page, "Save and manage presets")
     choose(page, keyed(page, "manage_preset").get_by_role("combobox"), name)
     panel.get_by_role("button", name="Delete").click()
-    expect(panel.get_by_test_id("stAlert")).to_contain_text(f"Deleted '{preset_id}'.")
+    question = panel.get_by_test_id("stAlert").filter(has_text="cannot be undone")
+    expect(question).to_be_visible()
+    assert path.exists()  # nothing deleted before the confirmation
+    panel.get_by_role("button", name="Yes, delete").click()
+    deleted = panel.get_by_test_id("stAlert").filter(has_text=f"Deleted '{preset_id}'.")
+    expect(deleted).to_be_visible()
+    expect(question).to_have_count(0)
     expect(preset_picker(page)).not_to_have_value(f"{name} (saved)")
     expect(keyed(page, "manage_preset")).to_have_count(0)  # no saved preset left
     assert not path.exists()

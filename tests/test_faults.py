@@ -161,6 +161,7 @@ def test_read_only_folder_for_real(at: AppTest, presets_dir: Path, immutable) ->
 
     at.selectbox(key="manage_preset").select("plan").run()
     at.button(key="delete_preset").click().run()
+    at.button(key="delete_preset_yes").click().run()
     (error,) = messages(at, "error")
     assert "cannot remove" in error and "Operation not permitted" in error, error
     assert snapshot(presets_dir) == before

@@ -196,10 +196,16 @@ def test_bad_share_links_warn_literally_and_keep_the_session(
     at.run()
     assert not at.exception, at.exception
     presets = {e.id: PresetStore().load(e.id).levers() for e in PresetStore().list()[0]}
-    expected = links.decode(params, presets)
+    start = "trade_war_2018_2020"  # the preset of the lever defaults
+    expected = links.decode(params, presets, fallback=start)
     assert levers_of(at) == expected.levers  # the valid rest is kept
+    assert at.session_state["preset"] == expected.preset  # the levers' base
     warnings = sidebar_messages(at, "warning")
-    assert warnings == [f"Share link: {plain(w)}" for w in expected.warnings]
+    name = PresetStore().load(start).name
+    assert warnings == [
+        f"Share link: {plain(w.replace(f'preset {start!r}', name))}"
+        for w in expected.warnings
+    ]
     for warning in warnings:
         assert unescaped(warning) == [], warning  # no Markdown, no HTML
         assert len(warning) < 400  # a 100,000-character link is not echoed

@@ -358,7 +358,7 @@ def test_format_percent_pp_and_money():
     assert format_pp(1.5, "en") == "+1.5 pp"
     assert format_pp(-0.25, "zh", 2) == "-0.25个百分点"
     assert format_usd_bn(-0.719, "en") == "-0.72 USD bn"
-    assert format_usd_bn(-0.719, "zh") == "-0.72十亿美元"
+    assert format_usd_bn(-0.719, "zh") == "-7.2亿美元"  # 亿 = 10^8: times ten
     assert format_usd_bn(81.96, "en", 1, signed=False) == "82.0 USD bn"
     assert format_number(1e6, "en", 0, signed=True) == "+1,000,000"
 

@@ -118,3 +118,15 @@ def test_the_fence_by_sector_has_short_keys():
 def test_every_lever_has_one_unique_short_key():
     assert list(links.ALIASES) == [lever.name for lever in LEVERS]
     assert len(set(links.ALIASES.values())) == len(links.ALIASES)
+
+
+def test_a_link_without_a_known_preset_starts_from_the_fallback():
+    fallback = "oct_2022_rule"
+    for params in ({"p": "nope", "fence": "300"}, {"fence": "300"}):
+        decoded = links.decode(params, PRESETS, fallback=fallback)
+        assert decoded.preset == fallback
+        assert decoded.levers == PRESETS[fallback] | {"fence_pct": 300.0}
+    unknown = links.decode({"p": "nope"}, PRESETS, fallback=fallback)
+    fields = {"preset": "'nope'", "start": fallback}
+    assert unknown.codes == [("link_unknown_preset", fields)]
+    assert "starting from preset 'oct_2022_rule'" in unknown.warnings[0]

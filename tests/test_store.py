@@ -641,3 +641,30 @@ def test_concurrent_processes_keep_the_folder_consistent(tmp_path: Path):
     # overwrite protection holds across processes: each claim id won at most once
     assert sorted(k for k, _ in claims) == sorted(set(k for k, _ in claims))
     assert {k: v for k, v in found.items() if k.startswith("claim_")} == dict(claims)
+
+
+def test_listing_parses_each_file_version_once(tmp_path, monkeypatch):
+    """Every rerun lists the presets: unchanged files are not parsed again, a
+    rewritten one is."""
+    from scenarios import store as store_module
+
+    calls = []
+    real = store_module.parse_preset
+    monkeypatch.setattr(
+        store_module, "parse_preset", lambda data: calls.append(1) or real(data)
+    )
+    store_module._parse_file.cache_clear()
+    presets = store_module.PresetStore(tmp_path)
+    builtin = presets.load("oct_2022_rule")
+    presets.save(builtin.model_copy(update={"id": "mine", "name": "Mine"}))
+    presets.list()
+    first = len(calls)
+    assert first >= 2
+    presets.list()
+    assert len(calls) == first  # nothing re-read
+    presets.save(
+        builtin.model_copy(update={"id": "mine", "name": "Mine 2"}), overwrite=True
+    )
+    entries, _ = presets.list()
+    assert len(calls) == first + 1
+    assert "Mine 2" in [e.name for e in entries]

@@ -166,6 +166,7 @@ def test_participation_curve(base, levers):
     assert_allclose(backfill.y, 100 * sweep["backfill_share"])
     assert_allclose(price.y, sweep[sweeps.CHINA_COST])
     assert price.yaxis == "y2"
+    assert fig.layout.yaxis2.rangemode == "tozero"  # issue 16: no axis from 0.62
     assert fig.layout.shapes[0].x0 == pytest.approx(20)
     assert fig.layout.title.text.startswith("All allies joining in full cuts backfill")
 

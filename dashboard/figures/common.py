@@ -32,6 +32,15 @@ def signed(value: float, unit: str = "%", digits: int = 2) -> str:
     return f"{value:+.{digits}f}{unit}"
 
 
+def signed_cells(values: np.ndarray, digits: int = 2, suffix: str = "") -> np.ndarray:
+    """Cell texts of a heat map: signed with ``digits`` decimals, but a value that
+    rounds to zero is written "0.00", never "-0.00" or "+0.00"."""
+    rounded = np.round(np.nan_to_num(values), digits) + 0.0
+    texts = np.char.mod(f"%+.{digits}f", rounded)
+    zero = f"{0:.{digits}f}"
+    return np.char.add(np.where(rounded == 0, zero, texts), suffix)
+
+
 def label_sides(x: np.ndarray, x_range: tuple[float, float]) -> list[str]:
     """Labels point inward: left of points in the right half, right of the others,
     so that no label runs off the plot."""

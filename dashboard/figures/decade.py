@@ -29,6 +29,9 @@ BAND_COLOR = "rgba(213, 94, 0, 0.18)"  # CHN vermillion, light
 PATH_COLOR = REGION_COLORS["CHN"]
 COALITION_COLOR = REGION_COLORS["USA"]
 EVENT_COLOR = "#5b6270"
+EVENT_ROWS = 6
+EVENT_ROW_STEP = 0.065
+"""Event labels step down in rows of this height (a share of the plot)."""
 
 
 @dataclass(frozen=True)
@@ -46,18 +49,14 @@ def _events(
     years: Sequence[int],
     *,
     labels: bool = True,
-    lang: str = "en",
 ) -> tuple[list[dict], list[dict]]:
-    """Shapes and labels of the events on the path's years: dotted vertical lines
-    labelled along the line; events of the same year sit side by side. Small
+    """Shapes and labels of the events on the path's years: dotted vertical lines,
+    each labelled horizontally near its top, every label a row lower (of
+    :data:`EVENT_ROWS` rows) so that events of close years do not overlap. Small
     charts (``labels=False``) get the lines only."""
     shapes, annotations = [], []
-    seen: dict[int, int] = {}
-    for event in events:
-        if not years[0] <= event.year <= years[-1]:
-            continue
-        k = seen.get(event.year, 0)
-        seen[event.year] = k + 1
+    shown = [e for e in events if years[0] <= e.year <= years[-1]]
+    for k, event in enumerate(shown):
         shapes.append(
             {
                 "type": "line",
@@ -77,19 +76,13 @@ def _events(
             {
                 "name": f"event:{event.preset_id}",
                 "x": event.year,
-                "y": 1,
                 "yref": "paper",
-                "text": t(
-                    "charts.decade.event_label",
-                    lang,
-                    label=event.label,
-                    preset=event.preset_id,
-                ),
+                "y": 1 - EVENT_ROW_STEP * (k % EVENT_ROWS),
+                "text": event.label,  # already in the language of the page
                 "hovertext": event.name or event.label,
-                "textangle": -90,
                 "xanchor": "left",
                 "yanchor": "top",
-                "xshift": 2 + 14 * k,
+                "xshift": 2,
                 "showarrow": False,
                 "font": {"size": 11, "color": EVENT_COLOR},
                 "bgcolor": "rgba(255,255,255,0.7)",
@@ -216,7 +209,7 @@ def path_figure(
             year, central[now], t("charts.decade.central", lang), color, lang
         ),
     ]
-    shapes, annotations = _events(events, years, lang=lang)
+    shapes, annotations = _events(events, years)
     title = t(
         "charts.decade.path_title",
         lang,
@@ -285,7 +278,7 @@ def self_sufficiency_figure(
         )
     else:
         title = t("charts.decade.self_title_flat", lang, year=year, first_year=years[0])
-    shapes, annotations = _events(events, years, labels=False, lang=lang)
+    shapes, annotations = _events(events, years, labels=False)
     return figure(
         traces,
         title,
@@ -344,7 +337,7 @@ def welfare_figure(
         )
     else:
         title = t("charts.decade.welfare_title_flat", lang, year=year)
-    shapes, annotations = _events(events, years, labels=False, lang=lang)
+    shapes, annotations = _events(events, years, labels=False)
     return figure(
         traces,
         title,

@@ -60,9 +60,9 @@ def format_value(name: str, value: float, lang: str = "en") -> str:
     if unit == "%":
         return f"{value:+.3f}%" if abs(value) < 1 else f"{value:+.2f}%"
     if unit == "USD bn" and name.startswith("cumulative"):
-        return t("format.usd_bn", lang, value=f"{value:,.1f}")
+        return i18n.format_usd_bn(value, lang, 1, signed=False)
     if unit == "USD bn":
-        return t("format.usd_bn", lang, value=f"{value:+.2f}")
+        return i18n.format_usd_bn(value, lang, 2)
     return f"{value:.3g} {i18n.unit(unit, lang)}"
 
 
@@ -91,11 +91,12 @@ def subject(name: str, key: str | None, lang: str = "en") -> str:
 
 
 def parameter_label(parameter: str, label: str, lang: str = "en") -> str:
-    """A tornado parameter's label in ``lang``: "theta_<sector>" or a dynamic
-    parameter of :mod:`model.dynamic_parameters`; anything else keeps ``label``."""
-    if lang == "en":
-        return label
+    """A tornado parameter's label in ``lang``: "theta_<sector>" (by the sector's
+    name, never its code) or a dynamic parameter of
+    :mod:`model.dynamic_parameters`; anything else keeps ``label``."""
     if parameter.startswith("theta_"):
         code = parameter.removeprefix("theta_")
         return t("charts.decade.theta_label", lang, sector=sector(code, lang))
+    if lang == "en":
+        return label
     return dynamic_parameter(parameter, "label", lang) or label

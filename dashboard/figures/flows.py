@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import signed, styled
+from dashboard.figures.common import signed, signed_cells, styled
 from dashboard.i18n import region, sector, t
 from dashboard.theme import REGION_COLORS, SECTOR_COLORS
 from model.names import TARGET, TECH_SECTORS
@@ -28,7 +28,8 @@ def china_imports_sankey(sim: Simulation, *, case: str, lang: str = "en") -> go.
     """China's technology imports by foreign supplier and sector (values, USD bn).
 
     Node order is fixed (regions, then sectors), so the reference and the scenario
-    drawn side by side line up.
+    drawn side by side line up. When China imports no technology at all (full
+    decoupling), the chart says so instead of drawing an empty box.
     """
     flows = sim.flows_frame()
     rows = flows[
@@ -64,6 +65,19 @@ def china_imports_sankey(sim: Simulation, *, case: str, lang: str = "en") -> go.
         case=case,
         value=f"{rows.scenario_usd_bn.sum():,.1f}",
     )
+    if rows.empty:
+        fig = go.Figure()
+        fig.add_annotation(
+            text=t("charts.sankey.no_imports", lang),
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            font={"size": 16},
+        )
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
     return styled(fig, title, height=520, font={"size": 14})
 
 
@@ -96,7 +110,7 @@ def bilateral_change_heatmap(
     text = np.where(
         np.isnan(values),
         t("charts.common.no_trade", lang),
-        np.char.mod("%+.1f%%", np.nan_to_num(values)),
+        signed_cells(values, 1, "%"),
     )
     largest = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 0.0
     fig = go.Figure(

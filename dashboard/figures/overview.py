@@ -15,10 +15,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import label_sides, signed, styled
+from dashboard.figures.common import figure, signed
+from dashboard.figures.labels import place_labels
 from dashboard.i18n import t
 from dashboard.theme import CURRENT_COLOR, NEUTRAL_COLOR
 
+LABEL_FONT_PX = 13
 OFF_SCALE_IQR = 8.0
 """Points further than this many interquartile ranges from the middle half are
 pinned to the edge of the axes (with their true values in the label)."""
@@ -78,6 +80,9 @@ def security_cost_map(
     x = points["coalition_cost_usd_bn"].clip(*x_range)
     y = points["china_cost_pct"].clip(*y_range)
     off = (x != points["coalition_cost_usd_bn"]) | (y != points["china_cost_pct"])
+    names = _merge_coincident(
+        list(points["name"]), x.to_numpy(), y.to_numpy(), x_range, y_range
+    )  # one label, and one off-scale note, per spot
     labels = [
         t(
             "charts.common.off_scale",
@@ -86,54 +91,47 @@ def security_cost_map(
             cost=f"{cost:.0f}",
             price=f"{price:+.1f}",
         )
-        if is_off
+        if is_off and name
         else name
         for name, cost, price, is_off in zip(
-            points["name"],
+            names,
             points["coalition_cost_usd_bn"],
             points["china_cost_pct"],
             off,
             strict=True,
         )
     ]
-    labels = _merge_coincident(labels, x.to_numpy(), y.to_numpy(), x_range, y_range)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=x.tolist(),
-            y=y.tolist(),
-            mode="markers+text",
-            text=labels,
-            textposition=label_sides(x.to_numpy(), x_range),
-            cliponaxis=False,
-            textfont={"size": 13},
-            marker={
-                "size": 13,
-                "color": NEUTRAL_COLOR,
-                "symbol": ["diamond-wide" if o else "circle" for o in off],
-                "line": {"width": 1},
-            },
-            customdata=np.column_stack(
-                [points["coalition_cost_usd_bn"], points["china_cost_pct"]]
-            ).tolist(),
-            name=t("charts.common.built_in_presets", lang),
-            hovertemplate=t("charts.security_cost_map.hover_presets", lang),
-        )
+    presets = go.Scatter(
+        x=x.tolist(),
+        y=y.tolist(),
+        mode="markers+text",
+        text=labels,
+        cliponaxis=False,
+        textfont={"size": LABEL_FONT_PX},
+        marker={
+            "size": 13,
+            "color": NEUTRAL_COLOR,
+            "symbol": ["diamond-wide" if o else "circle" for o in off],
+            "line": {"width": 1},
+        },
+        customdata=np.column_stack(
+            [points["coalition_cost_usd_bn"], points["china_cost_pct"]]
+        ).tolist(),
+        name=t("charts.common.built_in_presets", lang),
+        hovertemplate=t("charts.security_cost_map.hover_presets", lang),
     )
-    fig.add_trace(
-        go.Scatter(
-            x=[float(np.clip(current["coalition_cost_usd_bn"], *x_range))],
-            y=[float(np.clip(current["china_cost_pct"], *y_range))],
-            mode="markers",
-            marker={"size": 24, "color": CURRENT_COLOR, "symbol": "star"},
-            name=t("charts.common.this_scenario", lang),
-            hovertemplate=t(
-                "charts.security_cost_map.hover_current",
-                lang,
-                cost=f"{float(current['coalition_cost_usd_bn']):.2f}",
-                china=f"{float(current['china_cost_pct']):+.2f}",
-            ),
-        )
+    star = go.Scatter(
+        x=[float(np.clip(current["coalition_cost_usd_bn"], *x_range))],
+        y=[float(np.clip(current["china_cost_pct"], *y_range))],
+        mode="markers",
+        marker={"size": 24, "color": CURRENT_COLOR, "symbol": "star"},
+        name=t("charts.common.this_scenario", lang),
+        hovertemplate=t(
+            "charts.security_cost_map.hover_current",
+            lang,
+            cost=f"{float(current['coalition_cost_usd_bn']):.2f}",
+            china=f"{float(current['china_cost_pct']):+.2f}",
+        ),
     )
     title = t(
         "charts.security_cost_map.title",
@@ -141,8 +139,8 @@ def security_cost_map(
         china=signed(float(current["china_cost_pct"])),
         cost=f"{float(current['coalition_cost_usd_bn']):.2f}",
     )
-    return styled(
-        fig,
+    fig = figure(
+        [presets, star],
         title,
         xaxis={
             "title": {"text": t("charts.axes.coalition_cost", lang)},
@@ -155,3 +153,4 @@ def security_cost_map(
         legend={"orientation": "h", "y": -0.18},
         height=560,
     )
+    return place_labels(fig, font_px=LABEL_FONT_PX)

@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import overview, winners
+from dashboard.figures.labels import place_labels
 from dashboard.figures.reality import comparison_chart
 from dashboard.i18n import (
     format_number,
@@ -47,6 +48,10 @@ SMALL_FONT_SIZE = 20
 CHART_HEIGHT = 680
 PAIR_FONT_SIZE = 20
 PAIR_HEIGHT = 560
+PROJECTOR_PLOT_PX = (1150.0, 480.0)
+"""The one big chart's plot area at 1280 x 720 and larger."""
+PAIR_PLOT_PX = (520.0, 360.0)
+"""A replay panel's plot area at 1280 x 720 (half the width, under the title)."""
 
 
 def _width(text: str) -> int:
@@ -119,6 +124,7 @@ def map_figure(sim: Simulation, points: pd.DataFrame, lang: str) -> go.Figure:
     presets_trace, current_trace = fig.data[0], fig.data[1]
     presets_trace.name = t("charts.common.built_in_presets", lang)
     presets_trace.text = _localise_labels(presets_trace.text or (), lang)
+    place_labels(fig, plot_px=PROJECTOR_PLOT_PX, font_px=FONT_SIZE - 4)
     presets_trace.hovertemplate = t("charts.security_cost_map.hover_presets", lang)
     current_trace.name = t("charts.common.this_scenario", lang)
     current_trace.hovertemplate = t(
@@ -228,4 +234,9 @@ def replay_figure(
     if height >= PAIR_HEIGHT * 4 // 5:
         heading += f"<br><sup>{_wrap(takeaway, 80)}</sup>"
     fig.update_layout(title_text=heading)
-    return projector_layout(fig, font_size=PAIR_FONT_SIZE, height=height)
+    fig = projector_layout(fig, font_size=PAIR_FONT_SIZE, height=height)
+    if step.chart != "welfare":  # the map: its labels in the smaller, larger type
+        width_px, height_px = PAIR_PLOT_PX
+        plot_px = (width_px, height_px * height / PAIR_HEIGHT)
+        place_labels(fig, plot_px=plot_px, font_px=PAIR_FONT_SIZE - 4)
+    return fig

@@ -154,14 +154,15 @@ def _yard_axis(lang: str = "en") -> dict[str, object]:
 
 
 def _yard_words(yard: float, lang: str = "en") -> str:
-    """A yard size in words: 'yard 0.33 (through chip tools)'."""
+    """A yard size in words, as the share [%] of the ordered technology sectors
+    it covers: 'yard 33% of the technology sectors (through chip tools)'."""
     full = int(np.floor(len(YARD_ORDER) * yard + 1e-9))
     if full == 0:
-        return t("charts.heatmap.yard_words", lang, yard=f"{yard:.2f}")
+        return t("charts.heatmap.yard_words", lang, yard=f"{100 * yard:.0f}")
     return t(
         "charts.heatmap.yard_words_through",
         lang,
-        yard=f"{yard:.2f}",
+        yard=f"{100 * yard:.0f}",
         sector=_yard_ticks(lang)[full].removeprefix("+ "),
     )
 

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import figure, label_sides
+from dashboard.figures.common import figure
+from dashboard.figures.labels import place_labels
 from dashboard.figures.tradeoffs import Current, grid_column, grid_fence_labels
 from dashboard.i18n import t
 from dashboard.theme import CURRENT_COLOR, GAIN_COLOR, LOSS_COLOR, NEUTRAL_COLOR
@@ -86,7 +87,6 @@ def frontier_plane(
         y=presets["y"].tolist(),
         mode="markers+text",
         text=presets["label"].tolist(),
-        textposition=label_sides(presets["x"], x_range),
         textfont={"size": 12},
         cliponaxis=False,
         marker={
@@ -123,7 +123,7 @@ def frontier_plane(
             china=f"{current.china_cost_pct:+.2f}",
         )
     )
-    return figure(
+    fig = figure(
         [cloud, line, marks, star],
         title,
         xaxis={
@@ -137,6 +137,7 @@ def frontier_plane(
         legend={"orientation": "h", "y": -0.18},
         height=560,
     )
+    return place_labels(fig, font_px=12)
 
 
 def _preset_marks(
@@ -228,7 +229,8 @@ def participation_curve(
             "overlaying": "y",
             "side": "right",
             "showgrid": False,
-            "tickformat": "+.2f",
+            "tickformat": ".2f",  # "+.2f" writes the zero tick "-0.00"
+            "rangemode": "tozero",  # from zero, as the left axis: no exaggeration
         },
         shapes=[
             {

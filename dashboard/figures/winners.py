@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard.figures.common import signed, styled
+from dashboard.figures.common import signed, signed_cells, styled
 from dashboard.i18n import region, sector, t
 from dashboard.theme import GAIN_COLOR, LOSS_COLOR, REGION_COLORS
 from model.names import TECH_SECTORS
@@ -72,7 +72,7 @@ def tech_revenue_heatmap(sim: Simulation, lang: str = "en") -> go.Figure:
             z=values.tolist(),
             x=[sector(s, lang) for s in TECH_SECTORS],
             y=list(change.index),
-            text=np.char.mod("%+.2f", values).tolist(),
+            text=signed_cells(values).tolist(),
             texttemplate="%{text}",
             colorscale=[[0, LOSS_COLOR], [0.5, "#ffffff"], [1, GAIN_COLOR]],
             zmin=-largest,

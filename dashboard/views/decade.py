@@ -29,7 +29,14 @@ from dashboard.explain import decade_year
 from dashboard.figures import decade as fd
 from dashboard.figures import decade_text, decade_tornado, decade_trend
 from dashboard.format import plain
-from dashboard.i18n import dynamic_parameter, lever_label, scenario_text, t, unit
+from dashboard.i18n import (
+    dynamic_parameter,
+    format_usd_bn,
+    lever_label,
+    scenario_text,
+    t,
+    unit,
+)
 from dashboard.theme import PLOTLY_CONFIG
 from model import dynamics, uncertainty
 from model.data import Baseline
@@ -440,7 +447,7 @@ def _compact(name: str, value: float, lang: str = "en") -> str:
         if abs(value) >= 1000:  # a 2030s market: USD tn fits the card
             return t("format.usd_tn", lang, value=f"{value / 1000:{sign}.2f}")
         digits = 0 if abs(value) >= 10 else 1
-        return t("format.usd_bn", lang, value=f"{value:{sign},.{digits}f}")
+        return format_usd_bn(value, lang, digits, signed=bool(sign))
     return decade_text.format_value(name, value, lang)
 
 

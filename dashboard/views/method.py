@@ -232,10 +232,21 @@ def source_table(provenance: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(list(rows.values()))
 
 
-def caveats(provenance: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """The sidecars' caveats, in order, each once."""
+def caveats(provenance: Mapping[str, Mapping[str, Any]], lang: str = "en") -> list[str]:
+    """The sidecars' caveats, in order, each once; in ``lang`` where the data
+    translation table has them (the English text is the source and the key)."""
     seen = [c for meta in provenance.values() for c in meta.get("caveats", [])]
-    return list(dict.fromkeys(seen))
+    return [data_text("caveats", c, lang) for c in dict.fromkeys(seen)]
+
+
+def data_text(kind: str, text: str, lang: str) -> str:
+    """A data-derived text (``kind``: "caveats") in ``lang``: its translation in
+    ``content/i18n/<lang>_data.json``, else the English source."""
+    path = CONTENT_DIR / "i18n" / f"{lang}_data.json"
+    if lang == "en" or not path.exists():
+        return text
+    table = json.loads(path.read_text(encoding="utf-8"))
+    return table.get(kind, {}).get(text, text)
 
 
 def _python_literal(value: object) -> str:
@@ -405,7 +416,7 @@ def _data(baseline: Baseline, lang: str = "en") -> None:
         lang=lang,
     )
     st.markdown(t("views.method.caveats", lang))
-    _bullets(caveats(baseline.provenance))
+    _bullets(caveats(baseline.provenance, lang))
 
 
 def _preset(preset: Scenario, lang: str = "en") -> None:

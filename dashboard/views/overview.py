@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
-from dashboard import format
+from dashboard import format, kpi_base
 from dashboard.context import ViewContext
 from dashboard.explain import kpi_popover
 from dashboard.figures import overview as figures
 from dashboard.i18n import metric_label, t, unit
 from dashboard.theme import PLOTLY_CONFIG
+from model.levers import Levers
 from model.metrics import METRICS_BY_NAME
 from model.simulation import Simulation
 
@@ -25,22 +28,36 @@ DOWNSTREAM = ("china_ict_hw_price_change_pct", "china_ict_hw_output_change_pct")
 """China's ICT hardware, shown in one line under the cards: the downstream effect."""
 
 
-def downstream_line(sim: Simulation, reference: Simulation, lang: str = "en") -> str:
+def downstream_line(
+    sim: Simulation,
+    reference: Simulation,
+    lang: str = "en",
+    versus: str = "format.vs_reference",
+) -> str:
     """China's ICT-hardware price and output changes with their differences from
-    the reference, as one sentence (n/a where undefined)."""
+    the reference (named by the text ``versus``), as one sentence (n/a where
+    undefined)."""
     fields: dict[str, str] = {}
     for key, name in zip(("price", "output"), DOWNSTREAM, strict=True):
         value = sim.metrics.scalar(name)
         fields[key] = format.metric_value(name, value, lang)
-        delta = format.metric_delta(name, value, reference.metrics.scalar(name), lang)
+        delta = format.metric_delta(
+            name, value, reference.metrics.scalar(name), lang, versus
+        )
         fields[f"{key}_delta"] = delta or t("format.na", lang)
     return t("kpi.downstream", lang, **fields)
 
 
 def render(ctx: ViewContext) -> None:
-    """KPI cards with deltas against the no-controls reference, each with its
-    'why this number?' waterfall, then the map."""
-    sim, reference, lang = ctx.sim, ctx.reference, ctx.lang
+    """KPI cards with deltas against the chosen base (the no-controls reference
+    or the 2022 baseline), each with its 'why this number?' waterfall from that
+    base, then the map."""
+    sim, lang = ctx.sim, ctx.lang
+    base = kpi_base.choose(lang)
+    reference, versus = kpi_base.base_simulation(ctx, base), kpi_base.VERSUS[base]
+    explain = (
+        ctx.explain if base == "reference" else partial(ctx.explain, base=Levers())
+    )
     columns = st.columns(3)
     for k, name in enumerate(HEADLINE):
         value = sim.metrics.scalar(name)
@@ -48,7 +65,7 @@ def render(ctx: ViewContext) -> None:
             t(f"kpi.{name}.label", lang),
             format.metric_value(name, value, lang),
             delta=format.metric_delta(
-                name, value, reference.metrics.scalar(name), lang
+                name, value, reference.metrics.scalar(name), lang, versus
             ),
             delta_color="off",
             help=t(
@@ -62,9 +79,10 @@ def render(ctx: ViewContext) -> None:
             border=True,
         )
         with columns[k % 3]:
-            kpi_popover(ctx.explain, ctx.levers, name, lang)
+            kpi_popover(explain, ctx.levers, name, lang, base)
     st.caption(
-        downstream_line(sim, reference, lang), help=t("kpi.downstream_help", lang)
+        downstream_line(sim, reference, lang, versus),
+        help=t("kpi.downstream_help", lang),
     )
     st.caption(t("kpi.solved_in", lang, ms=f"{1000 * sim.seconds:.1f}"))
     st.plotly_chart(

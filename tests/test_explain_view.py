@@ -12,6 +12,7 @@ from dashboard.i18n import has_cjk, t
 from dashboard.sidebar import START_PRESET
 from dashboard.views.overview import HEADLINE
 from helpers import APP, decode_plotly_array, plotly_spec
+from model.levers import Levers
 from model.simulation import simulate
 from scenarios.store import PresetStore
 
@@ -79,6 +80,24 @@ def test_every_kpi_waterfall_sums_to_the_kpi(at):
     undefined = [c.value for c in at.caption if c.value.startswith("No breakdown")]
     assert len(undefined) == len(HEADLINE) - len(EXPLAINED)
     assert any("inside the Shapley shares" in c.value for c in at.caption)
+
+
+def test_against_the_2022_baseline_the_waterfalls_start_at_the_baseline(at):
+    """With the KPI base switched to the 2022 baseline (``?base=baseline``), each
+    waterfall starts where the cards' deltas start: at the lever defaults."""
+    at.query_params["base"] = "baseline"
+    open_every_popover(at)
+    assert not at.exception
+    scenario = simulate(PresetStore().load(START_PRESET).levers()).metrics
+    baseline = simulate(Levers()).metrics
+    drawn = waterfalls(at)
+    assert drawn
+    for name, trace in drawn.items():
+        y = decode_plotly_array(trace["y"])
+        assert trace["x"][0].replace("<br>", " ") == t("attribution.baseline", "en")
+        assert y[0] == pytest.approx(baseline.scalar(name), abs=1e-12)
+        assert sum(y[:-1]) == pytest.approx(y[-1], abs=1e-9)
+        assert y[-1] == pytest.approx(scenario.scalar(name), abs=1e-12)
 
 
 def test_the_waterfalls_speak_chinese(at):

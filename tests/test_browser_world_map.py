@@ -108,7 +108,8 @@ def test_world_maps_render_offline_and_follow_a_slider(
     print(f"full-resolution map redrawn {seconds:.2f} s after the slider moved")
     assert seconds < 30
     expect(page.get_by_test_id("stException")).to_have_count(0)
-    page.locator(".st-key-fullres_welfare_map").screenshot(
+    wait_until_idle(page, timeout=60_000)  # the rerun's stale copy of the chart goes
+    page.locator('.st-key-fullres_welfare_map[data-stale="false"]').screenshot(
         path=str(folder / "fullres-welfare-map-offline.png")
     )
     assert blocked == [], blocked

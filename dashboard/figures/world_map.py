@@ -4,9 +4,9 @@ The geometry is the project's own (``assets/geo/``, Natural Earth 1:110m via
 plotly.js; its README has the licence), embedded in each figure as GeoJSON and
 drawn by Plotly's MapLibre traces (``Choroplethmap``, ``Scattermap``) on the
 empty built-in ``white-bg`` style, so the map fetches nothing: no tiles, no
-topology from a CDN. The projection is Web Mercator, the view bounded to
-latitudes ``LAT_RANGE`` (Antarctica is not drawn). Economies too small for a
-1:110m polygon (Hong Kong, Singapore, Malta) are drawn as dots at their centroid.
+topology from a CDN). The projection is Web Mercator at zoom 0.65 (the world
+about 800 px wide; Antarctica is not drawn). Economies too small for a 1:110m
+polygon (Hong Kong, Singapore, Malta) are drawn as dots at their centroid.
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ DIVERGING = [[0.0, "#b2182b"], [0.5, "#f7f7f7"], [1.0, "#2166ac"]]
 """Losses red, gains blue, zero white (ColorBrewer RdBu ends)."""
 LAND = "#e6e6e6"
 """Countries with no value: plain land grey."""
-LAT_RANGE = (-57.0, 80.0)
-"""Latitudes [deg] the map may show: Tierra del Fuego to northern Greenland."""
 
 
 @cache
@@ -119,10 +117,21 @@ def world_map(
         )
     )
     if dots:
+        lon, lat = [xy[0] for xy in dots.values()], [xy[1] for xy in dots.values()]
+        traces.append(  # a dark rim under each dot (MapLibre markers have no line)
+            go.Scattermap(
+                lon=lon,
+                lat=lat,
+                mode="markers",
+                marker={"size": 11, "color": "#333"},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
         traces.append(
             go.Scattermap(
-                lon=[xy[0] for xy in dots.values()],
-                lat=[xy[1] for xy in dots.values()],
+                lon=lon,
+                lat=lat,
                 text=[labels.get(c, c) for c in dots],
                 customdata=[values[c] for c in dots],
                 mode="markers",
@@ -131,7 +140,6 @@ def world_map(
                 showlegend=False,
             )
         )
-    south, north = LAT_RANGE
     return figure(
         traces,
         title,

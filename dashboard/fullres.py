@@ -18,7 +18,7 @@ from dashboard.context import ViewContext
 from dashboard.figures import world_map
 from dashboard.format import plain
 from dashboard.i18n import region, sector, t
-from dashboard.theme import MAP_CONFIG
+from dashboard.theme import PLOTLY_CONFIG
 from model.fullres import FullResult, load_lever_map, solve_full
 from model.levers import Levers
 from model.simulation import ConvergenceError
@@ -81,7 +81,7 @@ def render_welfare(ctx: ViewContext) -> None:
             ),
             colorbar_title=t("views.winners.map_colorbar", ctx.lang),
         ),
-        config=MAP_CONFIG,
+        config=PLOTLY_CONFIG,
         key="fullres_welfare_map",
     )
     _caption(result, ctx.lang)
@@ -108,7 +108,7 @@ def render_imports(ctx: ViewContext) -> None:
             ),
             colorbar_title=t("views.fullres.imports_colorbar", ctx.lang),
         ),
-        config=MAP_CONFIG,
+        config=PLOTLY_CONFIG,
         key="fullres_imports_map",
     )
     _caption(result, ctx.lang)

@@ -70,10 +70,6 @@ PLOTLY_CONFIG: dict[str, object] = {
 }
 """Chart toolbar: PNG export at slide size (1920 x 1080, scale 2)."""
 
-MAP_CONFIG: dict[str, object] = {**PLOTLY_CONFIG, "topojsonURL": "app/static/topojson/"}
-"""World maps: the topology served by the app (``static/topojson/``, Streamlit's
-static serving), relative to the page, never Plotly's CDN."""
-
 PROJECTOR_CSS = """
 <style>
 [data-testid="stSidebar"],

@@ -1,10 +1,12 @@
 """World maps: a value per economy painted on the countries. Plotly only.
 
-The geometry is the project's own (``static/topojson/``, Natural Earth 1:110m via
-plotly.js; its README has the licence): Streamlit serves it, and the chart's
-config (:data:`dashboard.theme.MAP_CONFIG`) points ``topojsonURL`` there, so the
-map needs no network. Economies too small for a 1:110m polygon (Hong Kong,
-Singapore, Malta) are drawn as dots at their centroid.
+The geometry is the project's own (``assets/geo/``, Natural Earth 1:110m via
+plotly.js; its README has the licence), embedded in each figure as GeoJSON and
+drawn by Plotly's MapLibre traces (``Choroplethmap``, ``Scattermap``) on the
+empty built-in ``white-bg`` style, so the map fetches nothing: no tiles, no
+topology from a CDN). The projection is Web Mercator at zoom 0.65 (the world
+about 800 px wide; Antarctica is not drawn). Economies too small for a 1:110m
+polygon (Hong Kong, Singapore, Malta) are drawn as dots at their centroid.
 """
 
 from __future__ import annotations
@@ -19,16 +21,30 @@ import plotly.graph_objects as go
 
 from dashboard.figures.common import figure
 
-GEOMETRY_DIR = Path(__file__).resolve().parents[2] / "static" / "topojson"
+GEOMETRY_DIR = Path(__file__).resolve().parents[2] / "assets" / "geo"
 DIVERGING = [[0.0, "#b2182b"], [0.5, "#f7f7f7"], [1.0, "#2166ac"]]
 """Losses red, gains blue, zero white (ColorBrewer RdBu ends)."""
+LAND = "#e6e6e6"
+"""Countries with no value: plain land grey."""
 
 
 @cache
+def country_features() -> dict[str, dict]:
+    """ISO3 -> GeoJSON feature of every country drawn as a polygon at 1:110m."""
+    path = GEOMETRY_DIR / "countries_110m.geojson"
+    collection = json.loads(path.read_text("utf-8"))
+    return {feature["id"]: feature for feature in collection["features"]}
+
+
 def map_countries() -> tuple[str, ...]:
     """ISO3 codes of the countries drawn as polygons on the 1:110m map."""
-    topology = json.loads((GEOMETRY_DIR / "world_110m.json").read_text("utf-8"))
-    return tuple(g["id"] for g in topology["objects"]["countries"]["geometries"])
+    return tuple(country_features())
+
+
+def _collection(codes: Collection[str]) -> dict:
+    """The GeoJSON FeatureCollection of ``codes`` (each country's shape once)."""
+    features = country_features()
+    return {"type": "FeatureCollection", "features": [features[c] for c in codes]}
 
 
 @cache
@@ -69,34 +85,57 @@ def world_map(
     bound = max(finite, default=0.0) or 1.0
     hover = "%{text}: %{z:+.3f}" + unit + "<extra></extra>"
     colour = {"colorscale": DIVERGING, "cmin": -bound, "cmax": bound}
-    traces: list = [
-        go.Choropleth(
+    line = {"color": "#666", "width": 0.4}
+    traces: list = []
+    blank = [c for c in map_countries() if c not in set(polygons)]
+    if blank:
+        traces.append(
+            go.Choroplethmap(
+                geojson=_collection(blank),
+                locations=blank,
+                featureidkey="id",
+                z=[0.0] * len(blank),
+                colorscale=[[0.0, LAND], [1.0, LAND]],
+                showscale=False,
+                marker={"line": line},
+                hoverinfo="skip",
+            )
+        )
+    traces.append(
+        go.Choroplethmap(
+            geojson=_collection(polygons),
             locations=polygons,
-            locationmode="ISO-3",
+            featureidkey="id",
             z=[values[c] for c in polygons],
             zmin=-bound,
             zmax=bound,
             colorscale=DIVERGING,
             text=[labels.get(c, c) for c in polygons],
             hovertemplate=hover,
-            marker={"line": {"color": "#666", "width": 0.4}},
+            marker={"line": line},
             colorbar={"title": {"text": colorbar_title}, "thickness": 14},
         )
-    ]
+    )
     if dots:
+        lon, lat = [xy[0] for xy in dots.values()], [xy[1] for xy in dots.values()]
+        traces.append(  # a dark rim under each dot (MapLibre markers have no line)
+            go.Scattermap(
+                lon=lon,
+                lat=lat,
+                mode="markers",
+                marker={"size": 11, "color": "#333"},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
         traces.append(
-            go.Scattergeo(
-                lon=[xy[0] for xy in dots.values()],
-                lat=[xy[1] for xy in dots.values()],
+            go.Scattermap(
+                lon=lon,
+                lat=lat,
                 text=[labels.get(c, c) for c in dots],
                 customdata=[values[c] for c in dots],
                 mode="markers",
-                marker={
-                    "size": 8,
-                    "color": [values[c] for c in dots],
-                    "line": {"color": "#333", "width": 0.6},
-                    **colour,
-                },
+                marker={"size": 9, "color": [values[c] for c in dots], **colour},
                 hovertemplate="%{text}: %{customdata:+.3f}" + unit + "<extra></extra>",
                 showlegend=False,
             )
@@ -105,14 +144,10 @@ def world_map(
         traces,
         title,
         height=height,
-        geo={
-            "projection": {"type": "natural earth"},
-            "showframe": False,
-            "showcoastlines": False,
-            "showland": True,
-            "landcolor": "#e6e6e6",
-            "showcountries": False,
-            "lataxis": {"range": [-58, 85]},
+        map={
+            "style": "white-bg",
+            "center": {"lon": 10.0, "lat": 20.0},
+            "zoom": 0.65,
         },
         margin={"l": 0, "r": 0, "t": 60, "b": 0},
     )

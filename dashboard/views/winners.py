@@ -9,7 +9,7 @@ from dashboard.context import ViewContext
 from dashboard.figures import winners as figures
 from dashboard.figures import world_map
 from dashboard.i18n import region, t
-from dashboard.theme import MAP_CONFIG, PLOTLY_CONFIG
+from dashboard.theme import PLOTLY_CONFIG
 from model.fullres import load_lever_map
 
 UNITS = {"pct": "views.winners.unit_pct", "usd": "views.winners.unit_usd"}
@@ -42,7 +42,7 @@ def render(ctx: ViewContext) -> None:
             title=t("views.winners.map_title", lang),
             colorbar_title=t("views.winners.map_colorbar", lang),
         ),
-        config=MAP_CONFIG,
+        config=PLOTLY_CONFIG,
         key="welfare_map",
     )
     st.plotly_chart(

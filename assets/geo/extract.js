@@ -1,9 +1,10 @@
-// Writes world_110m.json and small_economies.json beside this file from
+// Writes small_economies.json beside this file and world_110m.json (the input of
+// build_countries.py, not kept in the repository) to the current directory, from
 // plotly.js's own geo assets, so the app's world map needs no CDN.
 //
 //   npm pack plotly.js@4.1.1            # the version streamlit's plotly bundles
 //   tar xzf plotly.js-4.1.1.tgz package/dist/plotly-geo-assets.js
-//   node static/topojson/extract.js package/dist/plotly-geo-assets.js
+//   node assets/geo/extract.js package/dist/plotly-geo-assets.js
 //
 // world_110m.json is plotly.js's Natural Earth 1:110m world topology, unchanged
 // (countries keyed by ISO3 id; the name plotly.js asks for at scope "world",
@@ -29,7 +30,7 @@ for (const g of assets.world_50m.objects.countries.geometries) {
   if (!shown.has(g.id) && g.properties && g.properties.ct) small[g.id] = g.properties.ct;
 }
 const sorted = Object.fromEntries(Object.entries(small).sort());
-fs.writeFileSync(path.join(__dirname, "world_110m.json"), JSON.stringify(world));
+fs.writeFileSync("world_110m.json", JSON.stringify(world));
 fs.writeFileSync(
   path.join(__dirname, "small_economies.json"),
   "{\n" +

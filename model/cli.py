@@ -46,10 +46,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import re
 import sys
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,18 +57,24 @@ import numpy as np
 
 from model import (
     attribution,
+    cli_counterfactual,
     cli_sweep,
-    counterfactual,
     datasets,
     dynamics,
-    equilibrium,
     sweeps,
     uncertainty,
     userdata,
-    userdata_io,
 )
 from model.cli_help import COUNTERFACTUAL_HELP, EXPLAIN_HELP, FRONTIER_HELP, RUN_HELP
-from model.commandline import EXIT_BAD_INPUT, EXIT_OK, OneLineParser, fail, parse
+from model.cli_output import output_kind, to_json, write_output
+from model.commandline import (
+    EXIT_BAD_INPUT,
+    EXIT_NOT_CONVERGED,
+    EXIT_OK,
+    OneLineParser,
+    fail,
+    parse,
+)
 from model.data import load_baseline
 from model.dynamic_parameters import DYNAMIC_DEFAULTS
 from model.levers import DEFAULT_LEVERS, Levers
@@ -81,8 +85,6 @@ from model.timeline import (
     check_year_range,
     scenario_timeline,
 )
-
-EXIT_NOT_CONVERGED = 3
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--theta", required=True, metavar="T", help="number > 0 or sector,theta CSV"
     )
     cf.add_argument("--out", required=True, metavar="R.json", help=".json or -")
-    cf.set_defaults(handler=_counterfactual)
+    cf.set_defaults(handler=cli_counterfactual.run)
 
     ex = commands.add_parser(
         "explain",
@@ -230,42 +232,8 @@ def main(argv: Sequence[str] | None = None, presets: PresetSource = NO_PRESETS) 
         return fail(str(err), EXIT_BAD_INPUT)
 
 
-def _output_kind(out: str, allowed: tuple[str, ...]) -> str:
-    """``"-"`` or the extension of ``out``; ValueError for any other extension."""
-    if out == "-":
-        return out
-    suffix = Path(out).suffix.lower()
-    if suffix not in allowed:
-        raise ValueError(
-            f"{out}: --out must end with {' or '.join(allowed)} (or be - for "
-            f"stdout), got {suffix or 'no extension'!r}"
-        )
-    return suffix
-
-
-def _write(out: str, text: str) -> None:
-    if out == "-":
-        sys.stdout.write(text)
-        return
-    try:
-        Path(out).write_text(text, encoding="utf-8")
-    except OSError as err:
-        raise ValueError(f"{out}: cannot write ({err.strerror or err})") from err
-
-
-def _to_json(payload: dict[str, object]) -> str:
-    """Indented JSON, except that the items of a ``"pairs"`` list take one line
-    each (written by the C encoder: a full table has 270,000 of them)."""
-    pairs = payload.get("pairs")
-    if not isinstance(pairs, list) or not pairs:
-        return json.dumps(payload, indent=2, allow_nan=False) + "\n"
-    head = json.dumps({**payload, "pairs": []}, indent=2, allow_nan=False)
-    items = ",\n    ".join(json.dumps(p, allow_nan=False) for p in pairs)
-    return head.replace('"pairs": []', f'"pairs": [\n    {items}\n  ]', 1) + "\n"
-
-
 def _run(args: argparse.Namespace) -> int:
-    kind = _output_kind(args.out, (".json", ".csv"))
+    kind = output_kind(args.out, (".json", ".csv"))
     years = _decade_years(args, kind)
     if args.flows_out is not None and (
         args.flows_out == "-" or Path(args.flows_out).suffix.lower() != ".csv"
@@ -287,11 +255,11 @@ def _run(args: argparse.Namespace) -> int:
         }
         if years:
             payload.update(_decade(sim.levers[0], years, args.draws, args.seed))
-        text = _to_json(payload)
+        text = to_json(payload)
     if args.flows_out is not None:
         flows = sim.bilateral_flows().to_csv(index=False, lineterminator="\n")
-        _write(args.flows_out, flows)
-    _write(args.out, text)
+        write_output(args.flows_out, flows)
+    write_output(args.out, text)
     return EXIT_OK
 
 
@@ -426,7 +394,7 @@ dashboard's KPIs compare with (the lever defaults when no preset store is wired)
 
 
 def _explain(args: argparse.Namespace) -> int:
-    kind = _output_kind(args.out, (".json", ".csv"))
+    kind = output_kind(args.out, (".json", ".csv"))
     years = None if args.years is None else parse_year_range(args.years)
     name, levers = read_levers(args.scenario, args.presets)
     if args.base is not None:
@@ -449,54 +417,8 @@ def _explain(args: argparse.Namespace) -> int:
     if kind == ".csv":
         text = explained.frame().to_csv(index=False, lineterminator="\n")
     else:
-        text = _to_json({"scenario": name, "base": base_name, **explained.to_dict()})
-    _write(args.out, text)
-    return EXIT_OK
-
-
-def _counterfactual(args: argparse.Namespace) -> int:
-    _output_kind(args.out, (".json",))
-    dataset = None if args.dataset is None else datasets.load(args.dataset)
-    if dataset is not None and args.io is not None:
-        raise ValueError(f"--io: the dataset {dataset.name} has its own IO shares")
-    flows = userdata.read_flows(args.flows) if dataset is None else dataset.flows
-    tau_hat = None if args.shock is None else userdata.read_shock(args.shock, flows)
-    tariffs = (
-        userdata_io.no_tariffs(flows)
-        if args.tariff is None
-        else userdata_io.read_tariffs(args.tariff, flows)
-    )
-    gamma = (
-        dataset.gamma
-        if dataset is not None
-        else None
-        if args.io is None
-        else userdata_io.read_io(args.io, flows, tariffs.baseline)
-    )
-    theta = userdata.read_theta(args.theta, flows.sectors)
-    start = time.perf_counter()
-    solved = equilibrium.solve(
-        flows.value,
-        theta,
-        tau_hat,
-        gamma=gamma,
-        tariff=tariffs.baseline,
-        new_tariff=tariffs.new,
-        region_names=flows.regions,
-        sector_names=flows.sectors,
-    )
-    seconds = time.perf_counter() - start
-    if not solved.converged[0]:
-        return fail(
-            f"the solver did not converge (max residual "
-            f"{solved.max_residual[0]:.2e} after {solved.iterations[0]} iterations); "
-            "nothing written",
-            EXIT_NOT_CONVERGED,
-        )
-    report = counterfactual.report(
-        flows, solved, seconds, gamma=gamma, tariff=tariffs.baseline
-    )
-    _write(args.out, _to_json(report))
+        text = to_json({"scenario": name, "base": base_name, **explained.to_dict()})
+    write_output(args.out, text)
     return EXIT_OK
 
 
@@ -519,7 +441,7 @@ def _frontier(args: argparse.Namespace) -> int:
         raise ValueError(f"{name}: {err}") from err
     frame = grid.frame.copy()
     frame["on_frontier"] = frame.index.isin(sweeps.efficient_frontier(frame)["cell"])
-    _write(args.out, frame.to_csv(index=False, lineterminator="\n"))
+    write_output(args.out, frame.to_csv(index=False, lineterminator="\n"))
     print(
         f"solved the {args.grid} x {args.grid} grid ({len(frame)} scenarios, base: "
         f"{name}) in {grid.seconds:.3f} s; wrote {args.out}"

@@ -13,6 +13,8 @@ from typing import NoReturn
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+EXIT_NOT_CONVERGED = 3
+"""The solver found no equilibrium (``python -m model``)."""
 
 
 class UsageError(Exception):

@@ -22,9 +22,9 @@ interaction equally among the groups that make it.
 All ``2^G`` subsets are built, the distinct lever states among them solved in one
 batch (:func:`model.simulation.simulate_batch`). For a decade path
 (:func:`attribute_path`) a subset is a timeline whose every entry has the groups
-outside ``S`` at the base's values; each distinct timeline is one call of
-:func:`model.dynamics.simulate_path` (the decade API batches over dynamic
-parameters, not over timelines), and every year is attributed on its own:
+outside ``S`` at the base's values; the distinct timelines are one batch of paths
+(:func:`model.dynamics.simulate_path` with one timeline per element: every year
+is one batched solve for all of them), and every year is attributed on its own:
 ``phi_g[t]`` sums to the year's change ``v_t(N) - v_t(∅)``. Only the entries in
 force in some year of the path count: a group changed only in an entry replaced
 before 2022 is a null player.
@@ -328,11 +328,11 @@ def _path_items(path: DecadePath) -> tuple[tuple[str, str], ...]:
     return tuple(items)
 
 
-def _path_values(path: DecadePath) -> FloatArray:
-    """(T, M) the outputs of element 0, in :func:`_path_items` order."""
+def _path_values(path: DecadePath, b: int) -> FloatArray:
+    """(T, M) the outputs of element ``b``, in :func:`_path_items` order."""
     columns = []
     for info in OUTPUTS:
-        v = path.values[info.name][0]
+        v = path.values[info.name][b]
         columns.append(v[:, None] if v.ndim == 1 else v)
     return np.concatenate(columns, axis=1)
 
@@ -370,22 +370,23 @@ def attribute_path(
     for k in in_force - {-1}:
         active |= active_mask(states[k], base_levers, groups)
     unique, index = distinct_coalitions(active, len(groups))
-    values = []
-    for mask in unique:
-        coalition = [
+    coalitions = [
+        [
             (year, coalition_levers(state, base_levers, mask, groups))
             for year, state in zip(entry_years, states, strict=True)
         ]
-        path = dynamics.simulate_path(
-            coalition, end_year, baseline=baseline, **path_options
+        for mask in unique
+    ]
+    path = dynamics.simulate_path(
+        coalitions, end_year, baseline=baseline, **path_options
+    )
+    failed = np.flatnonzero(~path.converged.all(axis=0))
+    if failed.size:
+        raise ConvergenceError(
+            f"a coalition's decade path found no equilibrium in "
+            f"{path.years[int(failed[0])]}; no attribution"
         )
-        if not path.converged[0].all():
-            year = path.years[int(np.flatnonzero(~path.converged[0])[0])]
-            raise ConvergenceError(
-                f"a coalition's decade path found no equilibrium in {year}; no "
-                "attribution"
-            )
-        values.append(_path_values(path))
+    values = [_path_values(path, b) for b in range(len(unique))]
     stacked = np.stack(values)[index]  # (2^G, T, M)
     return Attribution(
         groups=tuple(groups),

@@ -36,9 +36,10 @@ has no attribution: its contributions are NaN and ``defined`` is False.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -324,7 +325,7 @@ def attribute(
 
 STAGED_FROM_GROUPS = 6
 """From this many groups that the scenario moves on, the coalitions are solved
-in two batches (:func:`_solve_coalitions`); measured: with 5 it does not pay."""
+in stages (:func:`_solve_coalitions`); measured: with 5 it does not pay."""
 
 
 def _solve_coalitions(
@@ -333,51 +334,86 @@ def _solve_coalitions(
     r"""(len(masks), M) the static values of the coalitions ``masks`` (lever states
     ``states``).
 
-    With fewer than :data:`STAGED_FROM_GROUPS` groups ``g`` in ``active``, one
-    batch from the baseline. With more, first the *anchors*: the empty
-    coalition, every single group, every group left out, all groups; then every
-    other coalition ``S`` (``k`` of the ``G`` groups) from a guess of its log
-    unit costs ``c`` built from the anchors, from below and from above,
-
-        up(S)   = c(∅) + sum_{g in S} (c({g}) - c(∅))
-        down(S) = c(N) + sum_{g not in S} (c(N \ {g}) - c(N))
-        start   = up(S) if k < G / 2, down(S) if k > G / 2, else their mean,
-
-    which leaves Newton's method fewer steps. The start changes no equilibrium
-    (to the solver's tolerance, :data:`model.equilibrium.TOLERANCE`).
+    With fewer than :data:`STAGED_FROM_GROUPS` groups in ``active``, one batch
+    from the baseline. With more, three batches by a coalition's distance
+    ``d = min(k, G - k)`` from the empty or the full coalition (``k`` of the
+    ``G`` groups in it): first ``d <= 1`` from the baseline, then ``d = 2``, then
+    the rest, each started from a guess of its log unit costs ``c`` expanded
+    from the coalitions solved before: ``c(S)`` is ``sum_{T ⊆ S, |T| <= r}
+    m(T)`` with ``m`` the Möbius transform of ``c`` (``m(T) = sum_{U ⊆ T}
+    (-1)^{|T|-|U|} c(U)``; ``r = 1``: each group's own effect, ``r = 2`` adds
+    the pairs' interactions), from below for ``k < G / 2``, the same over the
+    groups left out from the full coalition for ``k > G / 2``, the mean of both
+    at ``k = G / 2``. Newton's method then needs fewer steps; the start changes
+    no equilibrium (to the solver's tolerance,
+    :data:`model.equilibrium.TOLERANCE`).
     """
     players = [1 << g for g in range(active.bit_length()) if active >> g & 1]
     if len(players) < STAGED_FROM_GROUPS:
         sim = simulate_batch(states, baseline).require_converged()
         return _static_values(sim.metrics)
     position = {m: k for k, m in enumerate(masks)}
-    anchors = sorted({0, active, *players, *(active & ~p for p in players)})
-    first = simulate_batch([states[position[m]] for m in anchors], baseline)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        solved = np.log(first.require_converged().equilibrium.p_hat)
-        log_c = dict(zip(anchors, solved, strict=True))
-        rest = [m for m in masks if m not in log_c]
-        start = np.stack([_coalition_guess(m, log_c, active, players) for m in rest])
-    second = simulate_batch(
-        [states[position[m]] for m in rest], baseline, start=start
-    ).require_converged()
-    values = np.empty((len(masks), _static_values(first.metrics).shape[1]))
-    values[[position[m] for m in anchors]] = _static_values(first.metrics)
-    values[[position[m] for m in rest]] = _static_values(second.metrics)
+    size = len(players)
+
+    def stage(mask: int) -> int:
+        distance = min(bin(mask).count("1"), size - bin(mask).count("1"))
+        return min(max(distance - 1, 0), 2)
+
+    log_c: dict[int, FloatArray] = {}
+    values: FloatArray | None = None
+    for order in range(3):
+        batch = [m for m in masks if stage(m) == order]
+        if not batch:  # under six groups none is three from either end
+            continue
+        start = None
+        if order:
+            start = np.stack(
+                [_coalition_guess(m, log_c, active, players, order) for m in batch]
+            )
+        sim = simulate_batch(
+            [states[position[m]] for m in batch], baseline, start=start
+        ).require_converged()
+        solved = _static_values(sim.metrics)
+        if values is None:
+            values = np.empty((len(masks), solved.shape[1]))
+        values[[position[m] for m in batch]] = solved
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_c |= dict(zip(batch, np.log(sim.equilibrium.p_hat), strict=True))
+    assert values is not None  # three stages ran
     return values
 
 
 def _coalition_guess(
-    mask: int, log_c: Mapping[int, FloatArray], active: int, players: Sequence[int]
+    mask: int,
+    log_c: Mapping[int, FloatArray],
+    active: int,
+    players: Sequence[int],
+    order: int,
 ) -> FloatArray:
-    """The start of :func:`_solve_coalitions` for coalition ``mask`` (N, S)."""
-    up = log_c[0] + sum(log_c[p] - log_c[0] for p in players if mask & p)
-    down = log_c[active] + sum(
-        log_c[active & ~p] - log_c[active] for p in players if not mask & p
-    )
-    size = 2 * bin(mask).count("1") - len(players)  # k - G / 2, doubled
-    guess = up if size < 0 else down if size > 0 else (up + down) / 2
+    """The start of :func:`_solve_coalitions` for coalition ``mask`` (N, S):
+    the Möbius expansion of ``log_c`` to ``order``, from below or from above."""
+    inside = [p for p in players if mask & p]
+    outside = [p for p in players if not mask & p]
+    below = _expansion(inside, order, lambda u: log_c[u])
+    above = _expansion(outside, order, lambda u: log_c[active & ~u])
+    excess = len(inside) - len(outside)
+    guess = below if excess < 0 else above if excess > 0 else (below + above) / 2
     return np.asarray(guess, dtype=np.float64)
+
+
+def _expansion(
+    members: Sequence[int], order: int, value: Callable[[int], FloatArray]
+) -> FloatArray:
+    """``sum_{T ⊆ members, |T| <= order} m(T)``, ``m`` the Möbius transform of
+    ``value`` (of a union of member bits)."""
+    weight: dict[int, int] = {}
+    for r in range(order + 1):
+        for subset in itertools.combinations(members, r):
+            for j in range(r + 1):
+                for inner in itertools.combinations(subset, j):
+                    u = sum(inner)
+                    weight[u] = weight.get(u, 0) + (-1) ** (r - j)
+    return sum((w * value(u) for u, w in weight.items() if w), np.zeros(()))
 
 
 def _path_items(path: DecadePath) -> tuple[tuple[str, str], ...]:

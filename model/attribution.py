@@ -20,7 +20,9 @@ nothing without a yard) are not a separate term: the Shapley value splits each
 interaction equally among the groups that make it.
 
 All ``2^G`` subsets are built, the distinct lever states among them solved in one
-batch (:func:`model.simulation.simulate_batch`). For a decade path
+batch (:func:`model.simulation.simulate_batch`), or, when the scenario moves six
+groups or more, in three batches that start each coalition's solve from the
+ones solved before (:func:`_solve_coalitions`). For a decade path
 (:func:`attribute_path`) a subset is a timeline whose every entry has the groups
 outside ``S`` at the base's values; the distinct timelines are one batch of paths
 (:func:`model.dynamics.simulate_path` with one timeline per element: every year

@@ -30,6 +30,7 @@ from model.data import Baseline
 from model.dynamic_parameters import Inputs
 from model.levers import DEFAULT_LEVERS, Levers
 from model.names import TARGET, TECH_SECTORS
+from model.timeline import Timeline, check_timeline, state_index
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -71,6 +72,51 @@ class YearStates:
         return YearStates(
             **{name: getattr(self, name)[keep] for name in self.__dataclass_fields__}
         )
+
+
+def inputs_for_timelines(inputs: Inputs, n_timelines: int) -> Inputs:
+    """``inputs`` for a batch of ``n_timelines`` timelines: one set repeated for
+    each, or one set per timeline as given."""
+    if n_timelines == 1 or inputs.size == n_timelines:
+        return inputs
+    if inputs.size != 1:
+        raise ValueError(
+            f"{n_timelines} timelines need one set of inputs or {n_timelines}, "
+            f"got {inputs.size}"
+        )
+
+    def repeat(values: FloatArray) -> FloatArray:
+        return np.repeat(values, n_timelines, axis=0)
+
+    return Inputs(
+        rho=repeat(inputs.rho),
+        delta=repeat(inputs.delta),
+        kappa=repeat(inputs.kappa),
+        theta=None if inputs.theta is None else repeat(inputs.theta),
+        phi=None if inputs.phi is None else repeat(inputs.phi),
+    )
+
+
+def distinct_states(
+    timelines: Sequence[Timeline], years: Sequence[int], n_batch: int
+) -> tuple[
+    list[Levers], IntArray, tuple[tuple[int, ...], tuple[Levers, ...], tuple[int, ...]]
+]:
+    """The distinct lever states of the timelines, ``state_id[b, t]`` (B, T) the
+    one element b is in in year t (-1: the defaults, no policy), and the first
+    timeline checked (:func:`model.timeline.check_timeline`). With one timeline
+    every element follows it."""
+    distinct: dict[Levers, int] = {}
+    state_id = np.full((len(timelines), len(years)), -1, dtype=np.intp)
+    checked = [check_timeline(timeline) for timeline in timelines]
+    for b, (entry_years, states, _) in enumerate(checked):
+        for t, year in enumerate(years):
+            k = state_index(entry_years, year)
+            if k >= 0:
+                state_id[b, t] = distinct.setdefault(states[k], len(distinct))
+    if len(timelines) == 1:
+        state_id = np.repeat(state_id, n_batch, axis=0)
+    return list(distinct), state_id, checked[0]
 
 
 def lever_states(

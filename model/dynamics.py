@@ -63,12 +63,17 @@ nothing is solved, its outputs are the trend's.
 Batches
 -------
 :func:`simulate_paths` solves B paths at once, one set of inputs each
-(:class:`~model.dynamic_parameters.Inputs`); every year is one solve for all of
-them. Inputs with theta replace the ``elasticities`` lever (the fence's
-trade-cost equivalent is recomputed at each element's theta, :mod:`model.policy`).
-Monte Carlo bands and tornado swings are in :mod:`model.uncertainty`. An element
-whose policy or counterfactual equilibrium fails in year t has NaN outputs from
-year t on and ``converged[b, t] = False``; it is not solved again.
+(:class:`~model.dynamic_parameters.Inputs`), all on one timeline or each on its
+own (the coalitions of :func:`model.attribution.attribute_path`); every year is
+one solve for all of them (the shocks of each element's lever state stacked,
+:mod:`model.decade_states`). Steps 1-4 act per element: the counterfactual is
+solved for the elements under a trade policy, and an element with no trade
+policy and every capacity at 1 is on the no-policy path. Inputs with theta
+replace the ``elasticities`` lever (the fence's trade-cost equivalent is
+recomputed at each element's theta, :mod:`model.policy`). Monte Carlo bands
+and tornado swings are in :mod:`model.uncertainty`. An element whose policy or
+counterfactual equilibrium fails in year t has NaN outputs from year t on and
+``converged[b, t] = False``; it is not solved again.
 
 References
 ----------
@@ -94,15 +99,19 @@ from model.decade_outputs import (
     measure_outputs,
     take_elements,
 )
-from model.decade_states import YearStates, lever_states, stack_states
+from model.decade_states import (
+    YearStates,
+    distinct_states,
+    inputs_for_timelines,
+    lever_states,
+    stack_states,
+)
 from model.dynamic_parameters import Inputs, central_inputs
-from model.levers import Levers
 from model.names import TARGET, TECH_SECTORS
 from model.timeline import (
     BASE_YEAR,
     DEFAULT_END_YEAR,
     Timeline,
-    check_timeline,
     check_year_range,
     state_index,
     timeline_batch,
@@ -160,9 +169,9 @@ def simulate_paths(
     check_year_range(BASE_YEAR, end_year)
     baseline = baseline or load_baseline()
     timelines = timeline_batch(timeline) or [timeline]  # type: ignore[list-item]
-    inputs = _inputs_for(inputs or central_inputs(), len(timelines))
+    inputs = inputs_for_timelines(inputs or central_inputs(), len(timelines))
     years = tuple(range(BASE_YEAR, end_year + 1))
-    distinct, state_id, first = _distinct_states(timelines, years, inputs.size)
+    distinct, state_id, first = distinct_states(timelines, years, inputs.size)
     lever_state = lever_states(distinct, baseline, inputs)
     progress = _Progress.start(inputs.size, len(years), baseline)
     for t in range(len(years)):
@@ -208,51 +217,6 @@ def simulate_paths(
         seconds=time.perf_counter() - start,
         market_growth=market_growth,
     )
-
-
-def _inputs_for(inputs: Inputs, n_timelines: int) -> Inputs:
-    """``inputs`` for a batch of ``n_timelines`` timelines: one set repeated for
-    each, or one set per timeline as given."""
-    if n_timelines == 1 or inputs.size == n_timelines:
-        return inputs
-    if inputs.size != 1:
-        raise ValueError(
-            f"{n_timelines} timelines need one set of inputs or {n_timelines}, "
-            f"got {inputs.size}"
-        )
-
-    def repeat(values: FloatArray) -> FloatArray:
-        return np.repeat(values, n_timelines, axis=0)
-
-    return Inputs(
-        rho=repeat(inputs.rho),
-        delta=repeat(inputs.delta),
-        kappa=repeat(inputs.kappa),
-        theta=None if inputs.theta is None else repeat(inputs.theta),
-        phi=None if inputs.phi is None else repeat(inputs.phi),
-    )
-
-
-def _distinct_states(
-    timelines: Sequence[Timeline], years: Sequence[int], n_batch: int
-) -> tuple[
-    list[Levers], IntArray, tuple[tuple[int, ...], tuple[Levers, ...], tuple[int, ...]]
-]:
-    """The distinct lever states of the timelines, ``state_id[b, t]`` (B, T) the
-    one element b is in in year t (-1: the defaults, no policy), and the first
-    timeline checked (:func:`model.timeline.check_timeline`). With one timeline
-    every element follows it."""
-    distinct: dict[Levers, int] = {}
-    state_id = np.full((len(timelines), len(years)), -1, dtype=np.intp)
-    checked = [check_timeline(timeline) for timeline in timelines]
-    for b, (entry_years, states, _) in enumerate(checked):
-        for t, year in enumerate(years):
-            k = state_index(entry_years, year)
-            if k >= 0:
-                state_id[b, t] = distinct.setdefault(states[k], len(distinct))
-    if len(timelines) == 1:
-        state_id = np.repeat(state_id, n_batch, axis=0)
-    return list(distinct), state_id, checked[0]
 
 
 def _flows_of(baseline: Baseline, year: int, market_growth: bool) -> FloatArray:

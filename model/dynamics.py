@@ -63,12 +63,17 @@ nothing is solved, its outputs are the trend's.
 Batches
 -------
 :func:`simulate_paths` solves B paths at once, one set of inputs each
-(:class:`~model.dynamic_parameters.Inputs`); every year is one solve for all of
-them. Inputs with theta replace the ``elasticities`` lever (the fence's
-trade-cost equivalent is recomputed at each element's theta, :mod:`model.policy`).
-Monte Carlo bands and tornado swings are in :mod:`model.uncertainty`. An element
-whose policy or counterfactual equilibrium fails in year t has NaN outputs from
-year t on and ``converged[b, t] = False``; it is not solved again.
+(:class:`~model.dynamic_parameters.Inputs`), all on one timeline or each on its
+own (the coalitions of :func:`model.attribution.attribute_path`); every year is
+one solve for all of them (the shocks of each element's lever state stacked,
+:mod:`model.decade_states`). Steps 1-4 act per element: the counterfactual is
+solved for the elements under a trade policy, and an element with no trade
+policy and every capacity at 1 is on the no-policy path. Inputs with theta
+replace the ``elasticities`` lever (the fence's trade-cost equivalent is
+recomputed at each element's theta, :mod:`model.policy`). Monte Carlo bands
+and tornado swings are in :mod:`model.uncertainty`. An element whose policy or
+counterfactual equilibrium fails in year t has NaN outputs from year t on and
+``converged[b, t] = False``; it is not solved again.
 
 References
 ----------
@@ -78,10 +83,9 @@ DESIGN.md section 4; the references of :mod:`model.law_of_motion` and
 
 from __future__ import annotations
 
-import functools
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
@@ -95,16 +99,22 @@ from model.decade_outputs import (
     measure_outputs,
     take_elements,
 )
+from model.decade_states import (
+    YearStates,
+    distinct_states,
+    inputs_for_timelines,
+    lever_states,
+    stack_states,
+)
 from model.dynamic_parameters import Inputs, central_inputs
-from model.levers import DEFAULT_LEVERS, Levers
 from model.names import TARGET, TECH_SECTORS
 from model.timeline import (
     BASE_YEAR,
     DEFAULT_END_YEAR,
     Timeline,
-    check_timeline,
     check_year_range,
     state_index,
+    timeline_batch,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -113,7 +123,7 @@ IntArray = npt.NDArray[np.intp]
 
 
 def simulate_paths(
-    timeline: Timeline,
+    timeline: Timeline | Sequence[Timeline],
     end_year: int = DEFAULT_END_YEAR,
     inputs: Inputs | None = None,
     baseline: Baseline | None = None,
@@ -124,14 +134,17 @@ def simulate_paths(
 
     Parameters
     ----------
-    timeline : sequence of (year, lever mapping)
+    timeline : sequence of (year, lever mapping), or a sequence of those
         The policy: the latest entry with ``year <= t`` is in force in year t;
         levers not given keep their defaults; before the first entry, no policy.
+        A sequence of B timelines (:func:`model.timeline.timeline_batch`) gives
+        each element its own; every year is still one batched solve.
     end_year : int
         Last year of the path, BASE_YEAR..LAST_YEAR.
     inputs : Inputs, optional
         B sets of rho, delta, kappa and optionally theta; default one path with
-        the central values and each year's ``elasticities`` lever.
+        the central values and each year's ``elasticities`` lever. With B
+        timelines, one set (used for every timeline) or B.
     baseline : Baseline, optional
         The 2022 baseline; loaded when not given.
     market_growth : bool
@@ -142,34 +155,39 @@ def simulate_paths(
     Returns
     -------
     DecadePath
-        Outputs (B, T, ...), NaN from the year an element fails to converge.
+        Outputs (B, T, ...), NaN from the year an element fails to converge;
+        ``timeline_years`` and ``state`` are those of the first timeline.
 
     Raises
     ------
     ValueError
-        A bad timeline (unknown lever, value out of range), years out of range, or
-        a policy that leaves a market with no supplier at all.
+        A bad timeline (unknown lever, value out of range), years out of range,
+        inputs that do not match the timelines, or a policy that leaves a market
+        with no supplier at all.
     """
     start = time.perf_counter()
     check_year_range(BASE_YEAR, end_year)
     baseline = baseline or load_baseline()
-    inputs = inputs or central_inputs()
-    entry_years, states, position = check_timeline(timeline)
+    timelines = timeline_batch(timeline) or [timeline]  # type: ignore[list-item]
+    inputs = inputs_for_timelines(inputs or central_inputs(), len(timelines))
     years = tuple(range(BASE_YEAR, end_year + 1))
-    state_of_year = tuple(state_index(entry_years, y) for y in years)
-    lever_state = _lever_states(states, baseline, inputs)
+    distinct, state_id, first = distinct_states(timelines, years, inputs.size)
+    lever_state = lever_states(distinct, baseline, inputs)
     progress = _Progress.start(inputs.size, len(years), baseline)
-    for t, k in enumerate(state_of_year):
-        st = lever_state(k)
+    for t in range(len(years)):
         rows = np.flatnonzero(progress.alive)
         if rows.size == 0:
             break
-        q_hat = st.q_static[None] * progress.k_state[rows]
-        if not st.trade_policy and np.all(q_hat == 1):
-            _record_no_policy_year(progress, t, rows)
-            continue
+        st = stack_states(lever_state, state_id[rows, t], rows)
+        q_hat = st.q_static * progress.k_state[rows]
+        idle = ~st.trade_policy & np.all(q_hat == 1, axis=(1, 2))
+        if idle.any():
+            _record_no_policy_year(progress, t, rows[idle])
+            if idle.all():
+                continue
+            st, q_hat = st.take(~idle), q_hat[~idle]
         flows = _flows_of(baseline, years[t], market_growth)
-        year = _solve_year(st, rows, q_hat, flows, baseline, progress.warm_start)
+        year = _solve_year(st, q_hat, flows, baseline, progress.warm_start)
         cost = _cost_of_year(progress, st, year, flows, inputs, baseline)
         _record_solved_year(progress, t, st, year, cost, baseline)
         _advance_capacities(progress, st, year, inputs, baseline)
@@ -182,12 +200,15 @@ def simulate_paths(
         baseline,
         lambda year: _flows_of(baseline, year, market_growth),
     )
+    entry_years, _, position = first
     return DecadePath(
         years=years,
         regions=tuple(baseline.regions),
         tech_sectors=tuple(s for s in baseline.sectors if s in TECH_SECTORS),
-        timeline_years=tuple(int(entry[0]) for entry in timeline),
-        state=tuple(-1 if k < 0 else position[k] for k in state_of_year),
+        timeline_years=tuple(int(entry[0]) for entry in timelines[0]),
+        state=tuple(
+            -1 if (k := state_index(entry_years, y)) < 0 else position[k] for y in years
+        ),
         inputs=inputs,
         values=values,
         capacity=progress.capacity,
@@ -206,7 +227,7 @@ def _flows_of(baseline: Baseline, year: int, market_growth: bool) -> FloatArray:
 
 
 def simulate_path(
-    timeline: Timeline,
+    timeline: Timeline | Sequence[Timeline],
     end_year: int = DEFAULT_END_YEAR,
     *,
     rho: float | None = None,
@@ -216,7 +237,8 @@ def simulate_path(
     phi: float | None = None,
     market_growth: bool = True,
 ) -> DecadePath:
-    """One path with the given (default: central) dynamic parameters.
+    """One path with the given (default: central) dynamic parameters (or one
+    per timeline, given a sequence of timelines).
 
     See :func:`simulate_paths`; ``rho``, ``delta``, ``kappa`` [per year] and
     ``phi`` [ratio] default to the central values of
@@ -229,86 +251,6 @@ def simulate_path(
         baseline,
         market_growth=market_growth,
     )
-
-
-# --- the shocks of a lever state ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _State:
-    """Shocks of one lever state for the batch (built once per timeline entry)."""
-
-    tau_hat: FloatArray  # (1 or B, N, N, S)
-    new_tariff: FloatArray  # (N, N, S) the state's tariffs t' [ratio]
-    gamma: FloatArray | None  # (N, S, S) input-output shares; None: supply chains off
-    q_static: FloatArray  # (N, S)
-    theta: FloatArray  # (B, S)
-    coalition_weight: FloatArray  # (N,)
-    covered_share: FloatArray  # (N, S)
-    trade_policy: bool  # any tau_hat != 1 or tariff != its 2022 level
-    rd_push_pct: float  # china_rd_push_pct [% per year]
-
-
-def _lever_states(
-    states: Sequence[Levers], baseline: Baseline, inputs: Inputs
-) -> Callable[[int], _State]:
-    """The shocks of sorted timeline entry k (-1: the defaults), each built the
-    first time a year needs it."""
-
-    @functools.cache
-    def lever_state(k: int) -> _State:
-        levers = DEFAULT_LEVERS if k < 0 else states[k]
-        return _build_state(levers, baseline, inputs)
-
-    return lever_state
-
-
-def _build_state(levers: Levers, baseline: Baseline, inputs: Inputs) -> _State:
-    regions, sectors = baseline.regions, baseline.sectors
-    stacked = policy.stack_levers([levers])
-    shocks = policy.build_shocks(stacked, regions, sectors, baseline.theta_sets)
-    if inputs.theta is None:
-        tau, theta = shocks.tau_hat, np.tile(shocks.theta, (inputs.size, 1))
-    else:
-        theta = inputs.theta
-        tau = _tau_at_theta(stacked, shocks.covered_share[0], baseline, theta)
-    return _State(
-        tau_hat=tau,
-        new_tariff=shocks.new_tariff[0],
-        gamma=baseline.gamma if bool(shocks.supply_chains[0]) else None,
-        q_static=shocks.q_hat[0],
-        theta=theta,
-        coalition_weight=shocks.coalition_weight[0],
-        covered_share=shocks.covered_share[0],
-        trade_policy=bool(
-            np.any(tau != 1) or np.any(shocks.new_tariff[0] != shocks.tariff)
-        ),
-        rd_push_pct=float(levers["china_rd_push_pct"]),
-    )
-
-
-def _tau_at_theta(
-    stacked: Mapping[str, np.ndarray],
-    covered: FloatArray,
-    baseline: Baseline,
-    theta: FloatArray,
-) -> FloatArray:
-    """Trade-cost shocks (B, N, N, S) of one lever state at B drawn thetas.
-
-    Everything but the fence is built by :func:`model.policy.build_shocks` with the
-    yard emptied (it does not depend on theta); the fence on sales into China is
-    :func:`model.policy.fence_tau` at each draw's theta.
-    """
-    regions, sectors = baseline.regions, baseline.sectors
-    open_yard = dict(stacked)
-    for sector in TECH_SECTORS:
-        open_yard[f"scope_{sector}"] = np.zeros(1)
-    rest = policy.build_shocks(open_yard, regions, sectors, baseline.theta_sets)
-    height, denied = policy.sector_fences(stacked, sectors)
-    control = policy.fence_tau(covered[None], height, denied, theta)
-    tau = np.repeat(rest.tau_hat, len(theta), axis=0)
-    tau[:, :, regions.index(TARGET), :] *= control
-    return tau
 
 
 # --- the steps of a year ------------------------------------------------------------
@@ -367,58 +309,42 @@ def _record_no_policy_year(progress: _Progress, t: int, rows: IntArray) -> None:
 
 
 def _solve_year(
-    st: _State,
-    rows: IntArray,
+    st: YearStates,
     q_hat: FloatArray,
     flows: FloatArray,
     baseline: Baseline,
     warm_start: FloatArray,
 ) -> _Year:
-    """The policy equilibrium and, under a trade policy, its counterfactual at the
-    same capacities, in one batched solve, each started from the same element's
-    solution of the year before moved on by its change over the year before that
+    """The policy equilibria and, for the elements under a trade policy, their
+    counterfactuals at the same capacities, in one batched solve (one per
+    setting of supply chains), each started from the same element's solution of
+    the year before moved on by its change over the year before that
     (``warm_start``: last solutions and their changes, updated in place):
     capacities move smoothly from one year to the next, so Newton's method needs
     fewer steps.
     """
+    rows = st.rows
     last, trend = warm_start[0][:, rows], warm_start[1][:, rows]
     start = np.where(np.isfinite(last + trend), last + trend, last)
-    regions, sectors = baseline.regions, baseline.sectors
-    m, n, n_sectors = rows.size, len(regions), len(sectors)
-    tau = st.tau_hat if st.tau_hat.shape[0] == 1 else st.tau_hat[rows]
-    tau = np.broadcast_to(tau, (m, n, n, n_sectors))
-    theta = st.theta[rows]
-    tariff = policy.baseline_tariffs(regions, sectors)
-    new_tariff = np.broadcast_to(st.new_tariff, (m, n, n, n_sectors))
-    if st.trade_policy:
-        both = equilibrium.solve(
-            flows,
-            np.concatenate([theta, theta]),
-            np.concatenate([tau, np.ones_like(tau)]),
-            np.concatenate([q_hat, q_hat]),
-            gamma=st.gamma,
-            tariff=tariff,
-            new_tariff=np.concatenate([new_tariff, np.broadcast_to(tariff, tau.shape)]),
-            start=np.concatenate([start[0], start[1]]),
-            region_names=regions,
-            sector_names=sectors,
-        )
-        eq, cf = take_elements(both, slice(0, m)), take_elements(both, slice(m, 2 * m))
-        ok = eq.converged & cf.converged
-    else:
-        eq = equilibrium.solve(
-            flows,
-            theta,
-            tau,
-            q_hat,
-            gamma=st.gamma,
-            tariff=tariff,
-            new_tariff=new_tariff,
-            start=start[0],
-            region_names=regions,
-            sector_names=sectors,
-        )
-        cf, ok = eq, eq.converged
+    tariff = policy.baseline_tariffs(baseline.regions, baseline.sectors)
+    m, trade = rows.size, np.flatnonzero(st.trade_policy)
+    both = _solve_by_supply_chains(
+        flows,
+        np.concatenate([st.supply_chains, st.supply_chains[trade]]),
+        baseline,
+        {
+            "theta": np.concatenate([st.theta, st.theta[trade]]),
+            "tau_hat": np.concatenate([st.tau_hat, np.ones_like(st.tau_hat[trade])]),
+            "q_hat": np.concatenate([q_hat, q_hat[trade]]),
+            "new_tariff": np.concatenate(
+                [st.new_tariff, np.broadcast_to(tariff, st.new_tariff[trade].shape)]
+            ),
+            "start": np.concatenate([start[0], start[1][trade]]),
+        },
+    )
+    eq = take_elements(both, slice(0, m))
+    cf = _with_elements(eq, trade, take_elements(both, slice(m, None)))
+    ok = eq.converged & cf.converged
     with np.errstate(divide="ignore", invalid="ignore"):
         new = np.stack([np.log(eq.p_hat), np.log(cf.p_hat)])
         # a change is only a trend between two solved years (not from the baseline)
@@ -427,12 +353,64 @@ def _solve_year(
         warm_start[0][:, rows] = new
     if not ok.all():  # a failed counterfactual fails the year too
         eq = invalidate_elements(eq, ok)
-    return _Year(rows=rows, q_hat=q_hat, tau_hat=tau, eq=eq, cf=cf, ok=ok)
+    return _Year(rows=rows, q_hat=q_hat, tau_hat=st.tau_hat, eq=eq, cf=cf, ok=ok)
+
+
+def _solve_by_supply_chains(
+    flows: FloatArray,
+    supply_chains: BoolArray,
+    baseline: Baseline,
+    batch: dict[str, FloatArray],
+) -> equilibrium.Equilibrium:
+    """:func:`model.equilibrium.solve` of a batch at the 2022 tariffs, the
+    elements with supply chains on with the baseline's input-output shares, the
+    others without; ``batch``: theta, tau_hat, q_hat, new_tariff and start, one
+    row per element."""
+    parts = []
+    for on in (True, False):
+        at = np.flatnonzero(supply_chains == on)
+        if at.size:
+            solved = equilibrium.solve(
+                flows,
+                batch["theta"][at],
+                batch["tau_hat"][at],
+                batch["q_hat"][at],
+                gamma=baseline.gamma if on else None,
+                tariff=policy.baseline_tariffs(baseline.regions, baseline.sectors),
+                new_tariff=batch["new_tariff"][at],
+                start=batch["start"][at],
+                region_names=baseline.regions,
+                sector_names=baseline.sectors,
+            )
+            parts.append((at, solved))
+    if len(parts) == 1:
+        return parts[0][1]
+    values = {}
+    for f in fields(equilibrium.Equilibrium):
+        first = getattr(parts[0][1], f.name)
+        values[f.name] = np.empty((supply_chains.size, *first.shape[1:]), first.dtype)
+        for at, solved in parts:
+            values[f.name][at] = getattr(solved, f.name)
+    return equilibrium.Equilibrium(**values)
+
+
+def _with_elements(
+    eq: equilibrium.Equilibrium, at: IntArray, other: equilibrium.Equilibrium
+) -> equilibrium.Equilibrium:
+    """``eq`` with its elements ``at`` replaced by those of ``other``."""
+    if at.size == 0:
+        return eq
+    values = {}
+    for f in fields(eq):
+        arr = getattr(eq, f.name).copy()
+        arr[at] = getattr(other, f.name)
+        values[f.name] = arr
+    return equilibrium.Equilibrium(**values)
 
 
 def _cost_of_year(
     progress: _Progress,
-    st: _State,
+    st: YearStates,
     year: _Year,
     flows: FloatArray,
     inputs: Inputs,
@@ -442,18 +420,34 @@ def _cost_of_year(
     the push's part of the capacities solved with, this year's push included."""
     china = baseline.regions.index(TARGET)
     tech = np.isin(baseline.sectors, TECH_SECTORS)
-    gamma = st.gamma if st.gamma is not None else np.zeros_like(baseline.gamma)
-    value_added = (1 - gamma[china].sum(axis=1)) * flows[china].sum(axis=0)
-    paid = progress.paid_log[year.rows] + np.log1p(st.rd_push_pct / 100)
-    return law_of_motion.indigenisation_cost(
-        year.q_hat[:, china, tech], paid, value_added[tech], inputs.cost[year.rows]
-    )
+    cost = np.empty(year.rows.size)
+    for on, push, at in _groups(st):
+        gamma = baseline.gamma if on else np.zeros_like(baseline.gamma)
+        value_added = (1 - gamma[china].sum(axis=1)) * flows[china].sum(axis=0)
+        paid = progress.paid_log[year.rows[at]] + np.log1p(push / 100)
+        cost[at] = law_of_motion.indigenisation_cost(
+            year.q_hat[at][:, china, tech],
+            paid,
+            value_added[tech],
+            inputs.cost[year.rows[at]],
+        )
+    return cost
+
+
+def _groups(st: YearStates) -> list[tuple[bool, float, IntArray]]:
+    """The elements by supply chains (on or off) and R&D push [% per year]."""
+    pairs = zip(st.supply_chains.tolist(), st.rd_push_pct.tolist(), strict=True)
+    keys = sorted(set(pairs))
+    return [
+        (on, push, np.flatnonzero((st.supply_chains == on) & (st.rd_push_pct == push)))
+        for on, push in keys
+    ]
 
 
 def _record_solved_year(
     progress: _Progress,
     t: int,
-    st: _State,
+    st: YearStates,
     year: _Year,
     cost: FloatArray,
     baseline: Baseline,
@@ -481,36 +475,31 @@ def _record_solved_year(
 
 
 def _advance_capacities(
-    progress: _Progress, st: _State, year: _Year, inputs: Inputs, baseline: Baseline
+    progress: _Progress, st: YearStates, year: _Year, inputs: Inputs, baseline: Baseline
 ) -> None:
     """Capacities for next year, by the law of motion (converged elements only;
-    the others are done)."""
+    the others are done). Without a trade policy both drivers are 1 (the policy
+    equilibrium is the counterfactual)."""
     china = baseline.regions.index(TARGET)
-    if st.trade_policy:
-        revenue, imports = law_of_motion.measure_drivers(
-            year.eq.flows,
-            year.eq.p_hat,
-            year.tau_hat,
-            year.cf.flows,
-            year.cf.p_hat,
-            china,
-        )
-    else:  # no trade policy: the policy equilibrium is the counterfactual
-        m, n, n_sectors = year.q_hat.shape
-        revenue, imports = np.ones((m, n, n_sectors)), np.ones((m, n_sectors))
-    good = year.rows[year.ok]
+    revenue, imports = law_of_motion.measure_drivers(
+        year.eq.flows, year.eq.p_hat, year.tau_hat, year.cf.flows, year.cf.p_hat, china
+    )
+    revenue[~st.trade_policy], imports[~st.trade_policy] = 1.0, 1.0
     tech = np.isin(baseline.sectors, TECH_SECTORS)
-    progress.paid_log[good] += law_of_motion.paid_log_growth(
-        imports[year.ok], inputs.kappa[good], st.rd_push_pct, tech
-    )
-    progress.k_state[good] = law_of_motion.advance_capacities(
-        progress.k_state[good],
-        revenue[year.ok],
-        imports[year.ok],
-        inputs.rho[good],
-        inputs.delta[good],
-        inputs.kappa[good],
-        st.rd_push_pct,
-        china=china,
-        technology=tech,
-    )
+    for _, push, at in _groups(st):
+        at = at[year.ok[at]]
+        good = year.rows[at]
+        progress.paid_log[good] += law_of_motion.paid_log_growth(
+            imports[at], inputs.kappa[good], push, tech
+        )
+        progress.k_state[good] = law_of_motion.advance_capacities(
+            progress.k_state[good],
+            revenue[at],
+            imports[at],
+            inputs.rho[good],
+            inputs.delta[good],
+            inputs.kappa[good],
+            push,
+            china=china,
+            technology=tech,
+        )

@@ -182,3 +182,21 @@ def without_group(timeline: Timeline, group: str) -> list[tuple[int, Levers]]:
     if not defaults:
         raise ValueError(f"unknown lever group {group!r}")
     return [(int(year), Levers(levers) | defaults) for year, levers in timeline]
+
+
+def timeline_batch(timeline: Timeline | Sequence[Timeline]) -> list[Timeline] | None:
+    """The timelines of a batch of timelines, or None for a single timeline.
+
+    A timeline's entries are ``(year, lever mapping)`` pairs; anything else in
+    first place (a sequence of such pairs, even an empty one) makes ``timeline``
+    a batch, one timeline per element. An empty sequence is one empty timeline.
+    """
+    if not timeline:
+        return None
+    first = timeline[0]
+    entry = (
+        isinstance(first, Sequence)
+        and len(first) == 2
+        and isinstance(first[1], Mapping)
+    )
+    return None if entry else list(timeline)  # type: ignore[arg-type]

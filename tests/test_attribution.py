@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pytest
 
+from model import attribution
 from model.attribution import (
     GROUP_NAMES,
     attribute,
@@ -200,3 +201,23 @@ def test_an_entry_replaced_before_2022_makes_no_group_count(baseline):
     assert explained.solved == 4  # yard x fence; the 2017 tariffs never act
     k = explained.groups.index("trade_war")
     assert np.all(explained.contributions[k][explained.defined] == 0.0)
+
+
+def test_coalitions_solved_in_two_stages_agree_with_one_batch(baseline, monkeypatch):
+    every_group = OCT_2023_STYLE | {
+        "elasticities": "high",
+        "fence_rule_sme": "height",
+        "fence_pct_sme": 60.0,
+        "us_tariff_pct": 10.0,
+    }
+    staged = attribute(every_group, REFERENCE, baseline)
+    assert staged.solved == 2**7
+    monkeypatch.setattr(attribution, "STAGED_FROM_GROUPS", len(GROUP_NAMES) + 1)
+    one_batch = attribute(every_group, REFERENCE, baseline)
+    ok = staged.defined
+    assert np.array_equal(ok, one_batch.defined)
+    scale = np.maximum(np.abs(one_batch.change[ok]), 1.0)
+    gap = staged.contributions[:, ok] - one_batch.contributions[:, ok]
+    assert np.max(np.abs(gap) / scale) < 1e-8  # the solver's tolerance, not more
+    unexplained = staged.contributions.sum(axis=0)[ok] - staged.change[ok]
+    assert np.max(np.abs(unexplained)) < 1e-9

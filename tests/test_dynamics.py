@@ -10,6 +10,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from model import (
+    decade_states,
     dynamics,
     equilibrium,
     law_of_motion,
@@ -262,7 +263,7 @@ def test_drawn_theta_rebuilds_the_policys_trade_costs(baseline):
             want = policy.build_shocks(
                 stacked, baseline.regions, baseline.sectors, theta_sets
             )
-            got = dynamics._tau_at_theta(
+            got = decade_states.tau_at_theta(
                 stacked, want.covered_share[0], baseline, theta_sets[name][None]
             )
             assert_array_equal(got, want.tau_hat)
@@ -611,3 +612,25 @@ def test_trade_restricting_presets_raise_no_world_welfare(preset_id, baseline):
     assert levers["china_rd_push_pct"] == 0 and levers["belt_road_pct"] == 0
     path = dynamics.simulate_path(scenario_timeline(levers), 2035, baseline=baseline)
     assert (path.values["world_welfare_change_pct"][0] < 0).all()
+
+
+def test_a_batch_of_timelines_matches_one_path_per_timeline(baseline):
+    timelines = [
+        scenario_timeline(OCT_2023),
+        [],  # the no-policy path
+        [(2024, {"china_rd_push_pct": 3.0})],  # no trade policy, a growing China
+        [(2023, {"scope_ai_chips": 1.0, "fence_pct": 150.0}), (2026, OCT_2023)],
+        [(2022, OCT_2023 | {"supply_chains": False})],
+    ]
+    batch = dynamics.simulate_paths(timelines, END, baseline=baseline)
+    assert batch.size == len(timelines)
+    assert batch.converged.all()
+    for b, timeline in enumerate(timelines):
+        one = dynamics.simulate_path(timeline, END, baseline=baseline)
+        for name, values in one.values.items():
+            assert_allclose(batch.values[name][b], values[0], rtol=1e-12, atol=1e-12)
+        assert_allclose(batch.capacity[b], one.capacity[0], rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="need one set of inputs"):
+        dynamics.simulate_paths(
+            timelines[:2], END, uncertainty.draw_inputs(3, 1, baseline), baseline
+        )

@@ -187,16 +187,21 @@ def without_group(timeline: Timeline, group: str) -> list[tuple[int, Levers]]:
 def timeline_batch(timeline: Timeline | Sequence[Timeline]) -> list[Timeline] | None:
     """The timelines of a batch of timelines, or None for a single timeline.
 
-    A timeline's entries are ``(year, lever mapping)`` pairs; anything else in
-    first place (a sequence of such pairs, even an empty one) makes ``timeline``
-    a batch, one timeline per element. An empty sequence is one empty timeline.
+    A timeline's entries are ``(year, lever mapping)`` pairs, so a batch is told
+    by its first element: a sequence (not a string) that is empty or whose own
+    first element is again a sequence (an entry). Anything else, a malformed
+    entry included, is read as one timeline, so that its check names the bad
+    entry. An empty sequence is one empty timeline.
     """
     if not timeline:
         return None
     first = timeline[0]
-    entry = (
+    batch = (
         isinstance(first, Sequence)
-        and len(first) == 2
-        and isinstance(first[1], Mapping)
+        and not isinstance(first, str)
+        and (
+            len(first) == 0
+            or (isinstance(first[0], Sequence) and not isinstance(first[0], str))
+        )
     )
-    return None if entry else list(timeline)  # type: ignore[arg-type]
+    return list(timeline) if batch else None  # type: ignore[arg-type]

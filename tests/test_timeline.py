@@ -15,6 +15,7 @@ from model.timeline import (
     levers_in_force,
     scenario_timeline,
     state_index,
+    timeline_batch,
 )
 
 
@@ -65,3 +66,12 @@ def test_bad_year_ranges_are_rejected(first, last, message):
     with pytest.raises(ValueError, match=message):
         check_year_range(first, last)
     check_year_range(BASE_YEAR, LAST_YEAR)
+
+
+def test_a_malformed_entry_is_one_timeline_and_its_check_names_it():
+    """A batch is told by an entry in first place; a bad entry is not a batch."""
+    assert timeline_batch([(2022, "x")]) is None
+    assert timeline_batch([(2022, {})]) is None
+    assert timeline_batch([[(2022, {})], []]) == [[(2022, {})], []]
+    with pytest.raises(ValueError, match="timeline years must be integers"):
+        check_timeline([("2022", {})])

@@ -231,6 +231,25 @@ def dynamic_parameter(name: str, field: str, lang: str) -> str:
     return _lookup(f"dynamic.{name}.{field}", lang, "")
 
 
+@cache
+def _data_table(lang: str) -> dict[str, dict[str, str]]:
+    path = I18N_DIR / f"{lang}_data.json"
+    if not path.exists():
+        return {}
+    tables = json.loads(path.read_text(encoding="utf-8"))
+    return {kind: table for kind, table in tables.items() if isinstance(table, dict)}
+
+
+def data_text(kind: str, text: str, lang: str) -> str:
+    """A data-derived text in ``lang``: its translation in
+    ``content/i18n/<lang>_data.json`` under ``kind`` ("caveats", "quality",
+    "sources", "rationale", "trend_sources"), keyed by the English source text;
+    else the English source (the data files and presets stay the single truth)."""
+    if lang == DEFAULT_LANGUAGE:
+        return text
+    return _data_table(lang).get(kind, {}).get(text, text)
+
+
 def preset_text(preset_id: str, field: str, lang: str, default: str) -> str:
     """``name`` or ``description`` of a built-in preset in ``lang``.
 

@@ -1,0 +1,83 @@
+"""Chinese versions of the data-derived texts (``content/i18n/zh_data.json``).
+
+The English texts in the data sidecars (assets/data/baseline_icio2022/*.meta.json)
+and the built-in presets (scenarios/presets/*.json) are the single truth; the
+table maps each to its Chinese version, per kind. Every text the Method tab can
+show must have one (a new caveat, source note or preset rationale without a
+translation fails here, naming the text), and no entry may be stale (an English
+key that no longer matches any source text: the source was edited, so the
+translation must be redone).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+
+import pytest
+
+from dashboard.i18n import I18N_DIR, data_text, has_cjk
+from model.data import load_baseline
+
+IDS = re.compile(r"\b(?:S\d{2}|A-[a-z0-9]+)\b|\b[a-z]+_[a-z_]+\b")
+"""Source and assumption ids (S35, A-fd) and code names (ai_chips): kept as is."""
+
+
+@cache
+def shown() -> dict[str, tuple[str, ...]]:
+    """Every English data text the Method tab can show, by kind of the table."""
+    provenance = load_baseline().provenance
+    entries = [e for meta in provenance.values() for e in meta.get("sources", [])]
+    notes = [e.get("figures_used") or e.get("why", "") for e in entries]
+    assumptions = [e.get("text", "") for e in entries if not e.get("citation")]
+    texts = {
+        "caveats": [c for meta in provenance.values() for c in meta.get("caveats", [])],
+        "quality": list(provenance["flows"]["quality_tags"]["definitions"].values()),
+        "sources": [*assumptions, *notes],
+    }
+    return {
+        kind: tuple(dict.fromkeys(t for t in ts if t)) for kind, ts in texts.items()
+    }
+
+
+def table() -> dict[str, dict[str, str]]:
+    data = json.loads((I18N_DIR / "zh_data.json").read_text(encoding="utf-8"))
+    return {kind: entries for kind, entries in data.items() if kind != "_about"}
+
+
+@pytest.mark.parametrize("kind", ["caveats", "quality", "sources"])
+def test_every_data_text_has_a_chinese_version(kind):
+    texts = shown()[kind]
+    assert texts
+    missing = [
+        text
+        for text in texts
+        if data_text(kind, text, "zh") == text
+        or not has_cjk(data_text(kind, text, "zh"))
+    ]
+    assert not missing, f"no Chinese version in zh_data.json[{kind!r}] for: {missing}"
+
+
+def test_no_translation_is_stale():
+    stale = {
+        kind: sorted(set(entries) - set(shown().get(kind, ())))
+        for kind, entries in table().items()
+    }
+    stale = {kind: keys for kind, keys in stale.items() if keys}
+    assert not stale, f"zh_data.json entries whose English source is gone: {stale}"
+
+
+def test_translations_keep_ids_and_code_names():
+    for kind, entries in table().items():
+        for english, chinese in entries.items():
+            lost = set(IDS.findall(english)) - set(IDS.findall(chinese))
+            assert not lost, (kind, english, lost)
+
+
+def test_english_stays_the_source():
+    text = shown()["sources"][0]
+    assert data_text("sources", text, "en") == text
+    assert data_text("sources", "a text nobody translated", "zh") == (
+        "a text nobody translated"
+    )

@@ -16,9 +16,14 @@ import re
 from functools import cache
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from dashboard import i18n
 from dashboard.i18n import I18N_DIR, data_text, has_cjk
+from helpers import ROOT
 from model.data import load_baseline
+
+PRESETS = sorted((ROOT / "scenarios/presets").glob("*.json"))
 
 IDS = re.compile(r"\b(?:S\d{2}|A-[a-z0-9]+)\b|\b[a-z]+_[a-z_]+\b")
 """Source and assumption ids (S35, A-fd) and code names (ai_chips): kept as is."""
@@ -35,6 +40,13 @@ def shown() -> dict[str, tuple[str, ...]]:
         "caveats": [c for meta in provenance.values() for c in meta.get("caveats", [])],
         "quality": list(provenance["flows"]["quality_tags"]["definitions"].values()),
         "sources": [*assumptions, *notes],
+        "rationale": [
+            text
+            for path in PRESETS
+            for text in json.loads(path.read_text("utf-8"))
+            .get("rationale", {})
+            .values()
+        ],
     }
     return {
         kind: tuple(dict.fromkeys(t for t in ts if t)) for kind, ts in texts.items()
@@ -46,7 +58,7 @@ def table() -> dict[str, dict[str, str]]:
     return {kind: entries for kind, entries in data.items() if kind != "_about"}
 
 
-@pytest.mark.parametrize("kind", ["caveats", "quality", "sources"])
+@pytest.mark.parametrize("kind", ["caveats", "quality", "sources", "rationale"])
 def test_every_data_text_has_a_chinese_version(kind):
     texts = shown()[kind]
     assert texts
@@ -81,3 +93,52 @@ def test_english_stays_the_source():
     assert data_text("sources", "a text nobody translated", "zh") == (
         "a text nobody translated"
     )
+
+
+def _method_tab_in_chinese(preset_path: str) -> None:
+    import json
+    from pathlib import Path
+
+    from dashboard import cache, context
+    from dashboard.views import method
+    from scenarios.schema import scenario_from_dict
+
+    preset = scenario_from_dict(json.loads(Path(preset_path).read_text("utf-8")))
+    page = context.PageContext(
+        lang="zh",
+        presets={preset.id: preset},
+        builtin_presets=cache.builtin_presets(),
+        baseline=cache.baseline(),
+        solve=cache.solve,
+        points=cache.preset_points,
+    )
+    method.render(context.view_context(page, preset.levers(), preset))
+
+
+def test_method_tab_in_chinese_shows_the_chinese_versions():
+    path = ROOT / "scenarios/presets/oct_2023_update.json"
+    at = AppTest.from_function(
+        _method_tab_in_chinese, args=(str(path),), default_timeout=60
+    )
+    at.run()
+    assert not at.exception
+    lines = {el.value for el in at.text}
+    cells = {
+        str(value) for frame in at.dataframe for value in frame.value.to_numpy().ravel()
+    }
+    rationale = json.loads(path.read_text("utf-8"))["rationale"]
+    for name, text in rationale.items():
+        line = i18n.t(
+            "views.method.rationale_line",
+            "zh",
+            label=i18n.lever_label(name, "zh"),
+            name=name,
+            text=data_text("rationale", text, "zh"),
+        )
+        assert f"• {line}" in lines, name
+    for caveat in shown()["caveats"]:
+        assert f"• {data_text('caveats', caveat, 'zh')}" in lines, caveat
+    for kind in ("sources", "quality"):
+        for text in shown()[kind]:
+            assert data_text(kind, text, "zh") in cells, text
+            assert text not in cells, text

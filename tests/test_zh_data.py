@@ -3,10 +3,10 @@
 The English texts in the data sidecars (assets/data/baseline_icio2022/*.meta.json)
 and the built-in presets (scenarios/presets/*.json) are the single truth; the
 table maps each to its Chinese version, per kind. Every text the Method tab can
-show must have one (a new caveat, source note or preset rationale without a
-translation fails here, naming the text), and no entry may be stale (an English
-key that no longer matches any source text: the source was edited, so the
-translation must be redone).
+show, and the Decade tab's market-trend sources, must have one (a new caveat,
+source note or preset rationale without a translation fails here, naming it),
+and no entry may be stale (an English key that no longer matches any source text:
+the source was edited, so the translation must be redone).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from dashboard import i18n
 from dashboard.i18n import I18N_DIR, data_text, has_cjk
 from helpers import ROOT
 from model.data import load_baseline
+from model.market_trend import load_trend
 
 PRESETS = sorted((ROOT / "scenarios/presets").glob("*.json"))
 
@@ -31,7 +32,7 @@ IDS = re.compile(r"\b(?:S\d{2}|A-[a-z0-9]+)\b|\b[a-z]+_[a-z_]+\b")
 
 @cache
 def shown() -> dict[str, tuple[str, ...]]:
-    """Every English data text the Method tab can show, by kind of the table."""
+    """Every English data text the Method and Decade tabs can show, by kind."""
     provenance = load_baseline().provenance
     entries = [e for meta in provenance.values() for e in meta.get("sources", [])]
     notes = [e.get("figures_used") or e.get("why", "") for e in entries]
@@ -47,6 +48,14 @@ def shown() -> dict[str, tuple[str, ...]]:
             .get("rationale", {})
             .values()
         ],
+        "trend_sources": [  # the Decade tab's market-trend sources
+            text
+            for source in load_trend().sources
+            for text in (
+                source["citation"] if source.get("kind") != "source" else "",
+                source["figures_used"],
+            )
+        ],
     }
     return {
         kind: tuple(dict.fromkeys(t for t in ts if t)) for kind, ts in texts.items()
@@ -58,7 +67,9 @@ def table() -> dict[str, dict[str, str]]:
     return {kind: entries for kind, entries in data.items() if kind != "_about"}
 
 
-@pytest.mark.parametrize("kind", ["caveats", "quality", "sources", "rationale"])
+@pytest.mark.parametrize(
+    "kind", ["caveats", "quality", "sources", "rationale", "trend_sources"]
+)
 def test_every_data_text_has_a_chinese_version(kind):
     texts = shown()[kind]
     assert texts
@@ -142,3 +153,18 @@ def test_method_tab_in_chinese_shows_the_chinese_versions():
         for text in shown()[kind]:
             assert data_text(kind, text, "zh") in cells, text
             assert text not in cells, text
+
+
+def test_decade_trend_sources_in_chinese_keep_the_citations():
+    from dashboard.views import decade
+
+    for english, chinese in zip(
+        load_trend().sources, decade._trend_sources("zh"), strict=True
+    ):
+        assert chinese["id"] == english["id"]
+        assert has_cjk(chinese["figures_used"]), english["figures_used"]
+        if english["kind"] == "source":
+            assert chinese["citation"] == english["citation"]
+        else:
+            assert has_cjk(chinese["citation"]), english["citation"]
+    assert decade._trend_sources("en") == [dict(s) for s in load_trend().sources]

@@ -250,6 +250,40 @@ def data_text(kind: str, text: str, lang: str) -> str:
     return _data_table(lang).get(kind, {}).get(text, text)
 
 
+_LEVER_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"must be true or false, got (?P<got>.+)"), "messages.lever_bool"),
+    (
+        re.compile(r"must be one of (?P<choices>.+); got (?P<got>.+)"),
+        "messages.lever_choice",
+    ),
+    (re.compile(r"must be a number, got (?P<got>.+)"), "messages.lever_number"),
+    (
+        re.compile(
+            r"(?P<got>.+) is outside its range "
+            r"\[(?P<low>[^,\]]+), (?P<high>[^\]]+)\] \((?P<unit>.+)\)"
+        ),
+        "messages.lever_range",
+    ),
+)
+"""The forms of ``model.levers.Lever.validate``'s messages (lever name removed)."""
+
+
+def lever_problem(problem: str, lang: str) -> str:
+    """A lever value's validation message, as a share link's warning quotes it
+    (``model.levers`` words it in English), in ``lang``: the values, choices and
+    bounds as given, the unit translated; an unknown form stays as it is."""
+    for pattern, key in _LEVER_PROBLEMS:
+        match = pattern.fullmatch(problem)
+        if match:
+            fields = match.groupdict()
+            if "unit" in fields:
+                fields["unit"] = unit(fields["unit"], lang)
+            if "choices" in fields and lang != DEFAULT_LANGUAGE:
+                fields["choices"] = "、".join(fields["choices"].split(", "))
+            return t(key, lang, **fields)
+    return problem
+
+
 def preset_text(preset_id: str, field: str, lang: str, default: str) -> str:
     """``name`` or ``description`` of a built-in preset in ``lang``.
 

@@ -19,8 +19,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
+from dashboard.format import plain
 from dashboard.i18n import I18N_DIR, data_text, has_cjk
-from helpers import ROOT
+from helpers import APP, ROOT
 from model.data import load_baseline
 from model.market_trend import load_trend
 
@@ -168,3 +169,51 @@ def test_decade_trend_sources_in_chinese_keep_the_citations():
         else:
             assert has_cjk(chinese["citation"]), english["citation"]
     assert decade._trend_sources("en") == [dict(s) for s in load_trend().sources]
+
+
+def _bad_values() -> list[tuple[str, object]]:
+    """One invalid value of each lever (a wrong type, and out of range)."""
+    from model.levers import LEVERS
+
+    cases: list[tuple[str, object]] = []
+    for lever in LEVERS:
+        cases.append((lever.name, "nonsense"))
+        if lever.kind not in ("bool", "choice"):
+            cases.append((lever.name, float(lever.bounds[1]) + 1.0))
+    return cases
+
+
+@pytest.mark.parametrize(("name", "value"), _bad_values())
+def test_every_lever_problem_reads_in_chinese(name, value):
+    from model.levers import LEVERS_BY_NAME
+
+    with pytest.raises(ValueError) as raised:
+        LEVERS_BY_NAME[name].validate(value)
+    # as scenarios.links quotes it in a share link's warning
+    problem = str(raised.value).removeprefix(name).removeprefix(" = ").strip()
+    assert i18n.lever_problem(problem, "en") == problem
+    chinese = i18n.lever_problem(problem, "zh")
+    assert chinese != problem and has_cjk(chinese), problem
+    assert repr(value) in chinese
+
+
+def test_share_link_warning_in_chinese_names_the_problem_in_chinese(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("DECOUPLING_PRESETS_DIR", str(tmp_path / "presets"))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["lang"] = "zh"
+    at.query_params["scope_sme"] = "5"
+    at.run()
+    assert not at.exception
+    problem = i18n.t(
+        "messages.lever_range",
+        "zh",
+        got="5.0",
+        low="0",
+        high="1",
+        unit=i18n.unit("share of sales to China", "zh"),
+    )
+    warnings = [el.value for el in at.warning]
+    assert any(plain(problem) in text for text in warnings), warnings
+    assert not any("outside" in text for text in warnings), warnings

@@ -231,6 +231,59 @@ def dynamic_parameter(name: str, field: str, lang: str) -> str:
     return _lookup(f"dynamic.{name}.{field}", lang, "")
 
 
+@cache
+def _data_table(lang: str) -> dict[str, dict[str, str]]:
+    path = I18N_DIR / f"{lang}_data.json"
+    if not path.exists():
+        return {}
+    tables = json.loads(path.read_text(encoding="utf-8"))
+    return {kind: table for kind, table in tables.items() if isinstance(table, dict)}
+
+
+def data_text(kind: str, text: str, lang: str) -> str:
+    """A data-derived text in ``lang``: its translation in
+    ``content/i18n/<lang>_data.json`` under ``kind`` ("caveats", "quality",
+    "sources", "rationale", "trend_sources"), keyed by the English source text;
+    else the English source (the data files and presets stay the single truth)."""
+    if lang == DEFAULT_LANGUAGE:
+        return text
+    return _data_table(lang).get(kind, {}).get(text, text)
+
+
+_LEVER_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"must be true or false, got (?P<got>.+)"), "messages.lever_bool"),
+    (
+        re.compile(r"must be one of (?P<choices>.+); got (?P<got>.+)"),
+        "messages.lever_choice",
+    ),
+    (re.compile(r"must be a number, got (?P<got>.+)"), "messages.lever_number"),
+    (
+        re.compile(
+            r"(?P<got>.+) is outside its range "
+            r"\[(?P<low>[^,\]]+), (?P<high>[^\]]+)\] \((?P<unit>.+)\)"
+        ),
+        "messages.lever_range",
+    ),
+)
+"""The forms of ``model.levers.Lever.validate``'s messages (lever name removed)."""
+
+
+def lever_problem(problem: str, lang: str) -> str:
+    """A lever value's validation message, as a share link's warning quotes it
+    (``model.levers`` words it in English), in ``lang``: the values, choices and
+    bounds as given, the unit translated; an unknown form stays as it is."""
+    for pattern, key in _LEVER_PROBLEMS:
+        match = pattern.fullmatch(problem)
+        if match:
+            fields = match.groupdict()
+            if "unit" in fields:
+                fields["unit"] = unit(fields["unit"], lang)
+            if "choices" in fields and lang != DEFAULT_LANGUAGE:
+                fields["choices"] = "、".join(fields["choices"].split(", "))
+            return t(key, lang, **fields)
+    return problem
+
+
 def preset_text(preset_id: str, field: str, lang: str, default: str) -> str:
     """``name`` or ``description`` of a built-in preset in ``lang``.
 

@@ -19,6 +19,7 @@ from dashboard.i18n import (
     group_title,
     lever_help,
     lever_label,
+    lever_problem,
     lever_unit,
     preset_text,
     t,
@@ -151,6 +152,8 @@ def _link_warnings(entries: Mapping[str, PresetEntry], lang: str) -> list[str]:
     for code, fields in codes:
         if fields.get("start") in entries:
             fields = fields | {"start": _preset_label(entries, fields["start"], lang)}
+        if code == "link_bad_value":
+            fields = fields | {"problem": lever_problem(fields["problem"], lang)}
         texts.append(t(LINK_MESSAGES[code], lang, **fields))
     return texts
 

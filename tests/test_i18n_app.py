@@ -7,7 +7,8 @@ titles, axes, legends, annotations and category labels) and must hold no English
 word of four letters or more, apart from proper names and units. Data shown as
 tables, code, formulas and plain ``st.text`` lines (preset citations and
 rationale, the data files' caveats) are not prose of the dashboard and are left
-out, as are CSS ``<style>`` blocks.
+out, as are CSS ``<style>`` blocks; tests/test_zh_data.py checks that every
+data-derived text among them has its Chinese version.
 """
 
 from __future__ import annotations

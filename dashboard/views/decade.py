@@ -30,6 +30,7 @@ from dashboard.figures import decade as fd
 from dashboard.figures import decade_text, decade_tornado, decade_trend
 from dashboard.format import plain
 from dashboard.i18n import (
+    data_text,
     dynamic_parameter,
     format_usd_bn,
     lever_label,
@@ -394,13 +395,28 @@ def _trend(baseline: Baseline, years: Sequence[int], lang: str = "en") -> None:
             "figures_used": "views.decade.columns.figures_used",
         }
         st.dataframe(
-            pd.DataFrame(list(load_trend().sources))[list(headers)],
+            pd.DataFrame(_trend_sources(lang))[list(headers)],
             hide_index=True,
             key="decade_trend_sources",
             column_config={
                 c: st.column_config.Column(t(k, lang)) for c, k in headers.items()
             },
         )
+
+
+def _trend_sources(lang: str) -> list[dict[str, str]]:
+    """The trend's sources in ``lang``: notes and assumptions translated where the
+    data translation table has them, a source's citation as published."""
+    return [
+        source
+        | {
+            "citation": source["citation"]
+            if source.get("kind") == "source"
+            else data_text("trend_sources", source["citation"], lang),
+            "figures_used": data_text("trend_sources", source["figures_used"], lang),
+        }
+        for source in load_trend().sources
+    ]
 
 
 def _readouts(

@@ -23,6 +23,7 @@ from dashboard import fullres
 from dashboard.context import ViewContext
 from dashboard.i18n import (
     choice,
+    data_text,
     equation_caption,
     format_number,
     format_percent,
@@ -190,7 +191,7 @@ def metric_table(lang: str = "en") -> pd.DataFrame:
     )
 
 
-def quality_table(baseline: Baseline) -> pd.DataFrame:
+def quality_table(baseline: Baseline, lang: str = "en") -> pd.DataFrame:
     """Flows per quality tag: count, value [USD bn] and the tag's definition."""
     meta = baseline.provenance.get("flows", {})
     definitions = meta.get("quality_tags", {}).get("definitions", {})
@@ -203,15 +204,19 @@ def quality_table(baseline: Baseline) -> pd.DataFrame:
                 "value (USD bn)": round(
                     float(flows.loc[flows["quality"] == tag, "value_usd_bn"].sum()), 1
                 ),
-                "definition": definitions.get(tag, ""),
+                "definition": data_text("quality", definitions.get(tag, ""), lang),
             }
             for tag in names.QUALITY_TAGS
         ]
     )
 
 
-def source_table(provenance: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
-    """All sources and assumptions of the sidecars, one row per id (first wins)."""
+def source_table(
+    provenance: Mapping[str, Mapping[str, Any]], lang: str = "en"
+) -> pd.DataFrame:
+    """All sources and assumptions of the sidecars, one row per id (first wins);
+    in ``lang`` the notes and the assumptions' texts are translated where the data
+    translation table has them (a source's citation stays as published)."""
     rows: dict[str, dict[str, str]] = {}
     for stem, meta in provenance.items():
         for entry in meta.get("sources", []):
@@ -221,9 +226,12 @@ def source_table(provenance: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
                     "id": entry["id"],
                     "kind": entry.get("kind", ""),
                     "citation or assumption": entry.get("citation")
-                    or entry.get("text", ""),
-                    "figures used, or why assumed": entry.get("figures_used")
-                    or entry.get("why", ""),
+                    or data_text("sources", entry.get("text", ""), lang),
+                    "figures used, or why assumed": data_text(
+                        "sources",
+                        entry.get("figures_used") or entry.get("why", ""),
+                        lang,
+                    ),
                     "used in": "",
                 },
             )
@@ -237,16 +245,6 @@ def caveats(provenance: Mapping[str, Mapping[str, Any]], lang: str = "en") -> li
     translation table has them (the English text is the source and the key)."""
     seen = [c for meta in provenance.values() for c in meta.get("caveats", [])]
     return [data_text("caveats", c, lang) for c in dict.fromkeys(seen)]
-
-
-def data_text(kind: str, text: str, lang: str) -> str:
-    """A data-derived text (``kind``: "caveats") in ``lang``: its translation in
-    ``content/i18n/<lang>_data.json``, else the English source."""
-    path = CONTENT_DIR / "i18n" / f"{lang}_data.json"
-    if lang == "en" or not path.exists():
-        return text
-    table = json.loads(path.read_text(encoding="utf-8"))
-    return table.get(kind, {}).get(text, text)
 
 
 def _python_literal(value: object) -> str:
@@ -395,10 +393,10 @@ def _model(ctx: ViewContext) -> None:
 
 def _data(baseline: Baseline, lang: str = "en") -> None:
     st.subheader(t("views.method.data", lang))
-    quality = quality_table(baseline)
+    quality = quality_table(baseline, lang)
     st.markdown(t("views.method.data_text", lang, flows=int(quality["flows"].sum())))
     _table(quality, "definition", lang=lang)
-    sources = source_table(baseline.provenance)
+    sources = source_table(baseline.provenance, lang)
     assumptions = int((sources["kind"] == "assumption").sum()) if len(sources) else 0
     st.markdown(
         t(
@@ -438,7 +436,7 @@ def _preset(preset: Scenario, lang: str = "en") -> None:
                 lang,
                 label=lever_label(k, lang),
                 name=k,
-                text=v,
+                text=data_text("rationale", v, lang),
             )
             for k, v in preset.rationale.items()
         )

@@ -47,6 +47,7 @@ HELPER_FAMILIES: dict[str, tuple[str, ...]] = {
     "metric_definition": ("metrics.",),
     "output_label": ("outputs.",),
     "dynamic_parameter": ("dynamic.",),
+    "lever_problem": ("messages.lever_",),
     "preset_text": ("presets.",),
     "glossary": ("glossary.",),
     "limitations": ("limitations.",),

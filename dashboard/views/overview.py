@@ -27,6 +27,23 @@ HEADLINE = (
 DOWNSTREAM = ("china_ict_hw_price_change_pct", "china_ict_hw_output_change_pct")
 """China's ICT hardware, shown in one line under the cards: the downstream effect."""
 
+CARDS_KEY = "kpi_cards"
+KPI_CSS = """
+<style>
+.st-key-kpi_cards [data-testid="stMetricLabel"] *,
+.st-key-kpi_cards [data-testid="stMetricValue"] * {
+  white-space: normal; overflow: visible; text-overflow: clip;
+  overflow-wrap: anywhere;
+}
+.st-key-kpi_cards [data-testid="stMetricValue"] * {
+  font-size: clamp(1.4rem, 2.6vw, 2.25rem); line-height: 1.2;
+}
+</style>
+"""
+"""The KPI cards at any width: a label wraps and a value shrinks with the window
+(then wraps), never cut with an ellipsis; Chinese labels and units are long. A
+constant, never built from user text."""
+
 
 def downstream_line(
     sim: Simulation,
@@ -58,7 +75,8 @@ def render(ctx: ViewContext) -> None:
     explain = (
         ctx.explain if base == "reference" else partial(ctx.explain, base=Levers())
     )
-    columns = st.columns(3)
+    st.markdown(KPI_CSS, unsafe_allow_html=True)
+    columns = st.container(key=CARDS_KEY).columns(3)
     for k, name in enumerate(HEADLINE):
         value = sim.metrics.scalar(name)
         columns[k % 3].metric(

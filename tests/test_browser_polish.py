@@ -1,11 +1,19 @@
-"""Issue 16 in a real browser, at a projector's width: nothing is cut."""
+"""Issue 16 in a real browser: nothing is cut at a projector's width, and a
+session without the presenter key may not write."""
 
 from __future__ import annotations
 
-import pytest
-from playwright.sync_api import Page
+from collections.abc import Iterator
 
-from helpers import open_app
+import pytest
+from playwright.sync_api import Page, expect
+
+from dashboard import presenter
+from dashboard.i18n import t
+from helpers import APP, keyed, open_app, open_sidebar_expander
+from scenarios.schema import scenario_from_dict
+from scenarios.store import PresetStore
+from tests.support.server import StreamlitServer, start_streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -22,3 +30,46 @@ def test_overview_kpis_in_chinese_shrink_or_wrap_never_cut(
     open_app(page, streamlit_server, "?lang=zh&tab=overview")
     kpis = ":is([data-testid=stMetricLabel], [data-testid=stMetricValue]) *"
     assert page.evaluate(CUT_TEXT, kpis) == []
+
+
+KEY = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def keyed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    """A server with a presenter key and one saved user preset, ``mine``."""
+    server = start_streamlit(
+        APP, tmp_path_factory.mktemp("keyed"), env={presenter.ENV_VAR: KEY}
+    )
+    mine = PresetStore().load("oct_2022_rule").to_dict() | {"id": "mine"}
+    PresetStore(server.presets_dir).save(scenario_from_dict(mine | {"name": "Mine"}))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_session_without_the_presenter_key_may_not_save_or_delete(
+    page: Page, keyed_server: StreamlitServer
+) -> None:
+    folder = keyed_server.presets_dir
+    open_app(page, keyed_server)
+    open_sidebar_expander(page, t("presets_panel.expander", "en"))
+    keyed(page, "save_name").locator("input").fill("Stranger")
+    keyed(page, "save_name").locator("input").press("Enter")
+    keyed(page, "save_preset").get_by_role("button").click()
+    refused = page.get_by_text(t("presenter.refused", "en"), exact=True)
+    expect(refused).to_be_visible()
+    keyed(page, "delete_preset").get_by_role("button").click()
+    keyed(page, "delete_preset_yes").get_by_role("button").click()
+    expect(refused).to_be_visible()
+    assert (folder / "mine.json").exists() and not (folder / "stranger.json").exists()
+
+    field = keyed(page, f"{presenter.INPUT_KEY}_presets").locator("input")
+    field.fill(KEY)
+    field.press("Enter")
+    expect(field).to_have_count(0)
+    keyed(page, "save_preset").get_by_role("button").click()
+    saved = t("messages.preset_saved", "en", name="'Stranger'")
+    expect(page.get_by_text(saved)).to_be_visible()
+    assert (folder / "stranger.json").exists()

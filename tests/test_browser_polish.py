@@ -73,3 +73,14 @@ def test_a_session_without_the_presenter_key_may_not_save_or_delete(
     saved = t("messages.preset_saved", "en", name="'Stranger'")
     expect(page.get_by_text(saved)).to_be_visible()
     assert (folder / "stranger.json").exists()
+
+
+def test_every_cell_of_the_method_tables_is_read_whole_at_1280_px(
+    page: Page, streamlit_server
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{streamlit_server.url}/?tab=method")
+    tables = page.locator('[class*="st-key-method_table_"]')
+    expect(tables).to_have_count(5, timeout=60_000)
+    cells = '[class*="st-key-method_table_"] :is(th, td, [data-testid=stTable])'
+    assert page.evaluate(CUT_TEXT, cells) == []

@@ -313,7 +313,7 @@ def test_render_draws_the_tab():
     at.run()
     assert not at.exception
     assert len(at.get("latex")) >= 8
-    assert len(at.dataframe) >= 3
+    assert len(at.table) >= 5
     codes = [c.value for c in at.code]
     assert any("simulate(" in c for c in codes)
     assert any('"fence_pct": 150.0' in c for c in codes)

@@ -136,7 +136,9 @@ def test_method_tab_in_chinese_shows_the_chinese_versions():
     assert not at.exception
     lines = {el.value for el in at.text}
     cells = {
-        str(value) for frame in at.dataframe for value in frame.value.to_numpy().ravel()
+        str(value)
+        for frame in [*at.dataframe, *at.table]  # the tab's own tables are st.table
+        for value in frame.value.to_numpy().ravel()
     }
     rationale = json.loads(path.read_text("utf-8"))["rationale"]
     for name, text in rationale.items():

@@ -3,7 +3,7 @@ come from, the preset's sources, the limitations, a glossary and how to reproduc
 the current scenario in Python.
 
 Pure display: nothing here solves the model. Text that comes from data (sidecars,
-presets) is shown with ``st.dataframe`` or ``st.text``, never parsed as Markdown;
+presets) is shown with ``st.table`` or ``st.text``, never parsed as Markdown;
 the prose in ``dashboard/content/*.json`` is ours and is rendered as Markdown.
 """
 
@@ -269,20 +269,38 @@ def reproduce_command(levers: Levers) -> str:
     return f"python -m model run {spec} --out results.json\n"
 
 
-def _table(
-    frame: pd.DataFrame, *wide: str, max_rows: int = 30, lang: str = "en"
-) -> None:
-    """A read-only table, tall enough for ``max_rows`` rows (then it scrolls);
-    column headers in ``lang``."""
-    config = {
-        c: st.column_config.TextColumn(_column(c, lang), width="large") for c in wide
-    }
-    for c in frame.columns:
-        config.setdefault(c, st.column_config.Column(_column(c, lang)))
-    height = 35 * (min(len(frame), max_rows) + 1) + 3  # 35 px a row, plus header
-    st.dataframe(
-        frame, hide_index=True, width="stretch", height=height, column_config=config
-    )
+TABLE_KEY = "method_table"
+TABLE_CSS = """
+<style>
+[class*="st-key-method_table_"] table { table-layout: auto; width: 100%; }
+[class*="st-key-method_table_"] :is(th, td) {
+  white-space: normal; overflow-wrap: anywhere; vertical-align: top;
+}
+</style>
+"""
+"""The tables of this tab wrap every cell, however long its text or code name, so
+that each cell can be read whole at a projector's width (1280 px) without
+scrolling sideways. A constant, never built from user text."""
+
+LEVER_COLUMNS = (
+    "lever",
+    "name",
+    "current",
+    "preset",
+    "default",
+    "range or choices",
+    "unit",
+    "meaning",
+)
+"""The lever table's columns on screen: the label carries the group, and the
+caption above it counts the levers that differ from the preset."""
+
+
+def _table(frame: pd.DataFrame, key: str, lang: str = "en") -> None:
+    """A read-only table that wraps its cells (:data:`TABLE_CSS`), shown whole;
+    column headers in ``lang``; ``key`` names it on the page."""
+    shown = frame.rename(columns={c: _column(c, lang) for c in frame.columns})
+    st.container(key=f"{TABLE_KEY}_{key}").table(shown, hide_index=True)
 
 
 def _bullets(lines: Iterable[str]) -> None:
@@ -388,14 +406,14 @@ def _model(ctx: ViewContext) -> None:
             "θ high": baseline.theta_high,
         }
     )
-    _table(theta, lang=lang)
+    _table(theta, "theta", lang=lang)
 
 
 def _data(baseline: Baseline, lang: str = "en") -> None:
     st.subheader(t("views.method.data", lang))
     quality = quality_table(baseline, lang)
     st.markdown(t("views.method.data_text", lang, flows=int(quality["flows"].sum())))
-    _table(quality, "definition", lang=lang)
+    _table(quality, "quality", lang=lang)
     sources = source_table(baseline.provenance, lang)
     assumptions = int((sources["kind"] == "assumption").sum()) if len(sources) else 0
     st.markdown(
@@ -406,13 +424,7 @@ def _data(baseline: Baseline, lang: str = "en") -> None:
             assumptions=assumptions,
         )
     )
-    _table(
-        sources,
-        "citation or assumption",
-        "figures used, or why assumed",
-        max_rows=12,
-        lang=lang,
-    )
+    _table(sources, "sources", lang=lang)
     st.markdown(t("views.method.caveats", lang))
     _bullets(caveats(baseline.provenance, lang))
 
@@ -445,17 +457,18 @@ def _preset(preset: Scenario, lang: str = "en") -> None:
 def render(ctx: ViewContext) -> None:
     """Draw the "Method and sources" tab for the current levers and preset."""
     levers, preset, baseline, lang = ctx.levers, ctx.preset, ctx.baseline, ctx.lang
+    st.markdown(TABLE_CSS, unsafe_allow_html=True)
     _model(ctx)
 
     st.subheader(t("views.method.levers", lang))
     table = lever_table(levers, preset, lang)
     differ = int(table["differs from preset"].sum())
     st.caption(t("views.method.levers_caption", lang, differ=differ))
-    _table(table, "meaning", lang=lang)
+    _table(table[list(LEVER_COLUMNS)], "levers", lang=lang)
 
     st.subheader(t("views.method.metrics", lang))
     st.caption(t("views.method.metrics_caption", lang))
-    _table(metric_table(lang), "definition", lang=lang)
+    _table(metric_table(lang), "metrics", lang=lang)
 
     _data(baseline, lang)
     fullres.render_mapping(lang)

@@ -84,3 +84,23 @@ def test_every_cell_of_the_method_tables_is_read_whole_at_1280_px(
     expect(tables).to_have_count(5, timeout=60_000)
     cells = '[class*="st-key-method_table_"] :is(th, td, [data-testid=stTable])'
     assert page.evaluate(CUT_TEXT, cells) == []
+
+
+PLOT_TEXT_OUT = """() => [...document.querySelectorAll('.js-plotly-plot')]
+  .flatMap((plot) => {
+  const box = plot.getBoundingClientRect();
+  return [...plot.querySelectorAll('.gtitle, .cbtitle text')]
+    .filter((e) => { const r = e.getBoundingClientRect();
+      return r.left < box.left - 1 || r.right > box.right + 1; })
+    .map((e) => e.textContent);
+})"""
+"""The chart titles and colour-bar titles that stick out of their chart."""
+
+
+def test_the_chinese_trade_off_maps_titles_fit_their_charts_at_1280_px(
+    page: Page, streamlit_server
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{streamlit_server.url}/?lang=zh&tab=tradeoffs")
+    expect(page.locator(".js-plotly-plot .cbtitle")).to_have_count(3, timeout=60_000)
+    assert page.evaluate(PLOT_TEXT_OUT) == []

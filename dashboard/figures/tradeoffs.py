@@ -19,12 +19,22 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dashboard.figures.common import figure
+from dashboard.figures.wrap import SUP_SCALE, wrap_title
 from dashboard.i18n import t
 from dashboard.theme import CURRENT_COLOR
 from model import sweeps
 from model.levers import Levers
 from model.names import YARD_ORDER
 from model.simulation import Simulation
+
+MAP_TEXT_PX = 230.0
+"""The width [px] a map's title and colour-bar title may take: three maps side by
+side are about 260 px wide each at a 1280 px window."""
+TOOLBAR_PX = 30
+"""The room [px] above a map's title for Plotly's toolbar."""
+COLORBAR_TEXT_PX = 140.0
+"""The width [px] of a colour bar's title: it is centred on the plot area, which
+the yard labels push right."""
 
 YARD_TICKS: tuple[str, ...] = (
     "none",
@@ -170,7 +180,11 @@ def _yard_words(yard: float, lang: str = "en") -> str:
 def _colorbar(unit: str) -> dict[str, object]:
     """A thin colour bar under the map, so that three maps fit side by side."""
     return {
-        "title": {"text": unit, "side": "top", "font": {"size": 13}},
+        "title": {
+            "text": wrap_title(unit, COLORBAR_TEXT_PX, 13),
+            "side": "top",
+            "font": {"size": 13},
+        },
         "orientation": "h",
         "y": -0.32,
         "yanchor": "top",
@@ -238,15 +252,28 @@ def grid_heatmap(
             value=f"{current.value(kind):.3f}",
         ),
     )
+    title = wrap_title(_heatmap_title(grid, kind, z, current, lang), MAP_TEXT_PX, 16)
     return figure(
         [heat, marker],
-        _heatmap_title(grid, kind, z, current, lang),
+        title,
         xaxis=_fence_axis(grid, lang),
         yaxis=_yard_axis(lang),
         title_font_size=16,
+        title_y=1.0,
+        title_yanchor="top",
+        title_pad_t=TOOLBAR_PX,
         height=520,
-        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        margin={"l": 10, "r": 10, "t": _title_room(title, 16), "b": 10},
     )
+
+
+def _title_room(title: str, font_px: float) -> int:
+    """The top margin [px] for a wrapped title hung from the top: 1.3 em a line
+    (``<sup>`` lines at 70 % of ``font_px``), the toolbar above and 8 px below."""
+    lines = title.split("<br>")
+    small = sum(line.startswith("<sup>") for line in lines)
+    em = len(lines) - small + SUP_SCALE * small
+    return TOOLBAR_PX + 8 + round(1.3 * font_px * em)
 
 
 def _heatmap_title(

@@ -399,7 +399,9 @@ def test_screenshot_every_tab(page: Page, streamlit_server, tmp_path: Path) -> N
         wait_until_idle(page, timeout=60_000)
         panel = page.get_by_role("tabpanel")
         expect(panel).to_be_visible()
-        expect(panel.get_by_test_id("stElementContainer").first).to_be_visible()
+        # the first visible element: a tab may start with a style block
+        visible = panel.locator("[data-testid='stElementContainer']:visible")
+        expect(visible.first).to_be_visible()
         charts = wait_for_visible_charts(page, minimum=CHARTS_PER_TAB.get(name, 0))
         expect(page.get_by_test_id("stException")).to_have_count(0)
         height = page.evaluate(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import cache
 from dashboard.figures import overview
-from dashboard.figures.labels import PLOT_PX, label_boxes
+from dashboard.figures.labels import NOTE_NAME, PLOT_PX, label_boxes
+from dashboard.figures.seminar import CHART_HEIGHT, fit_map_labels
 
 
 def _overlap(a, b) -> float:
@@ -183,3 +185,16 @@ def test_every_data_caveat_has_a_chinese_version():
     assert len(chinese) == len(english) > 0
     for source, text in zip(english, chinese, strict=True):
         assert text != source and has_cjk(text), source
+
+
+def test_a_seminar_map_too_short_for_its_labels_keeps_markers_and_hover_only():
+    """Beside the room's histogram at 1280 x 720 the map's plot is about 150 px
+    high: its dozen names cannot be placed apart, so none is drawn."""
+    fig = go.Figure(
+        go.Scatter(x=[0, 1], y=[0, 1], mode="markers+text", text=["a", "b"])
+    )
+    fig.add_annotation(x=0, y=0, text="a", name=NOTE_NAME)
+    fit_map_labels(fig, width_share=0.6, height=CHART_HEIGHT // 3, font_size=None)
+    assert fig.data[0].mode == "markers"
+    assert not [a for a in fig.layout.annotations if a.name == NOTE_NAME]
+    assert list(fig.data[0].text) == ["a", "b"]  # still in the hover

@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import overview, winners
-from dashboard.figures.labels import place_labels
+from dashboard.figures.labels import NOTE_NAME, place_labels
 from dashboard.figures.reality import comparison_chart
 from dashboard.i18n import (
     format_number,
@@ -50,6 +50,8 @@ PAIR_FONT_SIZE = 20
 PAIR_HEIGHT = 560
 PROJECTOR_PLOT_PX = (1150.0, 480.0)
 """The one big chart's plot area at 1280 x 720 and larger."""
+MIN_LABELLED_PLOT_PX = 260.0
+"""The shortest plot area [px] whose preset labels can be placed apart."""
 PAIR_PLOT_PX = (520.0, 360.0)
 """A replay panel's plot area at 1280 x 720 (half the width, under the title)."""
 
@@ -210,6 +212,29 @@ def _title_room(title: str, title_size: int) -> int:
     of the title, and 36 px for the toolbar."""
     lines = title.count("<br>") + 1
     return 36 + round(1.3 * title_size * lines)
+
+
+def fit_map_labels(
+    fig: go.Figure, *, width_share: float, height: int, font_size: int | None
+) -> go.Figure:
+    """Place a map step's preset labels again for the plot area the chart really
+    gets: ``width_share`` of the projector's width (less when the room's
+    histogram stands beside it) and ``height`` px high, scaled from
+    :data:`PROJECTOR_PLOT_PX` at :data:`CHART_HEIGHT`; ``font_size`` as given to
+    :func:`projector_layout` (None: :data:`FONT_SIZE`). A plot shorter than
+    :data:`MIN_LABELLED_PLOT_PX` keeps its markers and hover texts but no labels:
+    the title and the star say what the step shows."""
+    width_px, height_px = PROJECTOR_PLOT_PX
+    plot_px = (width_px * width_share, height_px * height / CHART_HEIGHT)
+    if plot_px[1] < MIN_LABELLED_PLOT_PX:  # too short for a dozen names: hover only
+        fig.layout.annotations = [
+            a for a in fig.layout.annotations if a.name != NOTE_NAME
+        ]
+        for trace in fig.data:
+            if trace.type == "scatter" and "text" in (trace.mode or ""):
+                trace.mode = "markers"
+        return fig
+    return place_labels(fig, plot_px=plot_px, font_px=(font_size or FONT_SIZE) - 4)
 
 
 def replay_figure(

@@ -35,6 +35,7 @@ from dashboard.figures.seminar import (
     CHART_HEIGHT,
     PAIR_HEIGHT,
     SMALL_FONT_SIZE,
+    fit_map_labels,
     projector_layout,
     replay_figure,
     step_figure,
@@ -398,9 +399,9 @@ def render(page: PageContext) -> None:
                 _replay(step, sim, points, presets, solve, lang)
             else:
                 height = seminar_screen.chart_height(CHART_HEIGHT)
-                chart = st.container()
+                chart, width_share = st.container(), 1.0
                 if seminar_room.current() is not None:
-                    chart, guesses = st.columns([3, 2])
+                    (chart, guesses), width_share = st.columns([3, 2]), 0.6
                     before = model_answer(previous, question) if step_no > 1 else 0.0
                     answer = model_answer(sim, question)
                     seminar_room.results(
@@ -412,6 +413,13 @@ def render(page: PageContext) -> None:
                         height,
                     )
                 fig = step_figure(step, sim, points, lang)
+                if step.chart == "map":  # its labels for the chart's real size
+                    fit_map_labels(
+                        fig,
+                        width_share=width_share,
+                        height=height,
+                        font_size=_font(height),
+                    )
                 chart.plotly_chart(
                     projector_layout(fig, height=height, font_size=_font(height)),
                     config=PLOTLY_CONFIG,

@@ -58,6 +58,29 @@ def _extremes(values: dict[str, float]) -> tuple[str, str]:
     return min(finite, key=finite.__getitem__), max(finite, key=finite.__getitem__)
 
 
+def _draw_map(
+    ctx: ViewContext,
+    result: FullResult,
+    values: dict[str, float],
+    *,
+    title: str,
+    colorbar_key: str,
+    key: str,
+) -> None:
+    """One economy-level world map of ``values`` [%], then the solve's caption."""
+    st.plotly_chart(
+        world_map.world_map(
+            values,
+            _labels(result, ctx.lang),
+            title=title,
+            colorbar_title=t(colorbar_key, ctx.lang),
+        ),
+        config=PLOTLY_CONFIG,
+        key=key,
+    )
+    _caption(result, ctx.lang)
+
+
 def render_welfare(ctx: ViewContext) -> None:
     """Winners tab, full resolution: welfare change of every economy on the map."""
     result = _result(ctx)
@@ -67,24 +90,22 @@ def render_welfare(ctx: ViewContext) -> None:
         zip(result.economies, result.welfare_change_pct.tolist(), strict=True)
     )
     loser, winner = _extremes(values)
-    st.plotly_chart(
-        world_map.world_map(
-            values,
-            _labels(result, ctx.lang),
-            title=t(
-                "views.fullres.welfare_title",
-                ctx.lang,
-                loser=loser,
-                loss=f"{values[loser]:+.3f}",
-                winner=winner,
-                gain=f"{values[winner]:+.3f}",
-            ),
-            colorbar_title=t("views.winners.map_colorbar", ctx.lang),
-        ),
-        config=PLOTLY_CONFIG,
+    title = t(
+        "views.fullres.welfare_title",
+        ctx.lang,
+        loser=loser,
+        loss=f"{values[loser]:+.3f}",
+        winner=winner,
+        gain=f"{values[winner]:+.3f}",
+    )
+    _draw_map(
+        ctx,
+        result,
+        values,
+        title=title,
+        colorbar_key="views.winners.map_colorbar",
         key="fullres_welfare_map",
     )
-    _caption(result, ctx.lang)
 
 
 def render_imports(ctx: ViewContext) -> None:
@@ -96,22 +117,20 @@ def render_imports(ctx: ViewContext) -> None:
         zip(result.economies, result.china_imports_change_pct.tolist(), strict=True)
     )
     fallen, _ = _extremes(values)
-    st.plotly_chart(
-        world_map.world_map(
-            values,
-            _labels(result, ctx.lang),
-            title=t(
-                "views.fullres.imports_title",
-                ctx.lang,
-                supplier=fallen,
-                change=f"{values[fallen]:+.2f}",
-            ),
-            colorbar_title=t("views.fullres.imports_colorbar", ctx.lang),
-        ),
-        config=PLOTLY_CONFIG,
+    title = t(
+        "views.fullres.imports_title",
+        ctx.lang,
+        supplier=fallen,
+        change=f"{values[fallen]:+.2f}",
+    )
+    _draw_map(
+        ctx,
+        result,
+        values,
+        title=title,
+        colorbar_key="views.fullres.imports_colorbar",
         key="fullres_imports_map",
     )
-    _caption(result, ctx.lang)
     st.dataframe(supplier_table(result, ctx.lang), hide_index=True, width="stretch")
 
 
